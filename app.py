@@ -1,0 +1,29 @@
+"""Entry point: the log-in gate, then the pages the member's role may use."""
+
+import streamlit as st
+
+from planner.config import ROOT
+from ui import navigation, session
+
+# A local image: Streamlit fetches ":material/…:" page icons from Google's servers.
+st.set_page_config(page_title="Campaign planner", page_icon=str(ROOT / "assets" / "icon.png"), layout="wide")
+
+current = session.resolve()
+if current is None:
+    session.login_form()
+    st.stop()
+
+page = st.navigation(navigation.pages_for(current))
+if st.session_state.pop(session.GO_HOME, False):
+    st.toast("Your password is set. Welcome to the team!", icon=":material/check:")
+    st.switch_page("pages/home.py")
+
+with st.sidebar:
+    st.markdown(f"**{current.team_name}**")
+    reviewer = " · sensitivity reviewer" if current.sensitivity_reviewer else ""
+    st.caption(f"{current.display_name} · {current.role}{reviewer}")
+    if st.button("Log out", key="auth.logout", icon=":material/logout:"):
+        session.log_out()
+        st.rerun()
+
+page.run()

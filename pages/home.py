@@ -1,0 +1,72 @@
+"""Home: who you are in the team, how campaigns are planned here, and the team at a glance."""
+
+import streamlit as st
+
+from planner import members
+from planner.themes import catalog
+from ui.calls import call
+from ui.navigation import ROLE_BLURBS
+from ui.session import actor
+from ui.text import plain
+
+me = actor()
+st.title(f"Welcome, {plain(me.display_name)}")
+st.markdown(f"**{plain(me.team_name)}** · you are **{me.role}**. {ROLE_BLURBS[me.role]}")
+
+st.subheader("How a campaign is planned here")
+st.caption(
+    "The GAMMMA+ model of the Radicalisation Awareness Network: "
+    "every campaign answers six questions and says how it will be measured."
+)
+STEPS = (
+    (
+        "Goal",
+        ":material/flag:",
+        "What do we want to change? Objectives with a metric, a baseline, a target and a deadline.",
+    ),
+    ("Audience", ":material/groups:", "Who exactly? Country or region, languages, age, platforms, grievances."),
+    ("Message", ":material/chat:", "What do we say? A counter or alternative narrative, tagged by theme."),
+    ("Messenger", ":material/record_voice_over:", "Who says it credibly, and how do we keep them safe?"),
+    ("Media", ":material/devices:", "Where? Platforms and formats: text, image, video, audio, offline events."),
+    ("Action", ":material/touch_app:", "What should the audience do? Clear, simple, doable."),
+    ("+ M&E", ":material/monitoring:", "How will we know? Awareness, engagement and impact KPIs."),
+)
+columns = st.columns(len(STEPS))
+for column, (name, icon, text) in zip(columns, STEPS, strict=True):
+    with column.container(border=True, height="stretch"):
+        st.markdown(f"{icon} **{name}**")
+        st.caption(text)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Your team")
+    result = call(members.list_members, readonly=True)
+    if result.ok:
+        st.dataframe(
+            [
+                {
+                    "Name (as shown to the team)": m.display_name,
+                    "Role": m.role,
+                    "Sensitivity reviewer": m.sensitivity_reviewer,
+                    "Active": m.active,
+                }
+                for m in result.value
+            ],
+            hide_index=True,
+            use_container_width=True,
+        )
+        st.caption("Pseudonyms are normal here. Real names and phone numbers are visible to admins only.")
+with right:
+    themes = catalog().themes
+    st.subheader("Themes")
+    st.markdown(
+        f"{len(themes)} themes in English, Urdu, Pashto and Dari. "
+        f"{sum(t.sensitive for t in themes)} are sensitive and need a second reviewer."
+    )
+    st.page_link("pages/themes.py", label="Browse the themes", icon=":material/sell:")
+    with st.container(border=True):
+        st.markdown(":material/shield: **Do no harm**")
+        st.caption(
+            "No links to extremist material, no personal data of campaigners, consent before featuring a victim, "
+            "a source for every claim, and a second reviewer for religion, sect and ethnicity."
+        )

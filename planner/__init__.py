@@ -1,0 +1,1 @@
+"""Counter-narrative campaign planner: the domain, services and CLI. Never imports streamlit."""

@@ -1,0 +1,79 @@
+"""Command line: `python -m planner migrate | create-admin | demo`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from planner import db, demo, schema, teams
+from planner.errors import PlannerError
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    schema.upgrade()
+    print(f"Database is at revision {schema.current_revision()}.")
+    return 0
+
+
+def _create_admin(args: argparse.Namespace) -> int:
+    password = args.password or getpass.getpass("Password for the first admin (8+ characters, any script): ")
+    schema.upgrade()
+    with db.session() as s:
+        team = teams.create_team_with_admin(
+            s,
+            slug=args.team_slug,
+            name=args.team_name,
+            username=args.username,
+            display_name=args.display_name or args.username,
+            password=password,
+            now=db.utcnow(),
+        )
+    print(f"Created team {team.name!r} ({team.slug}) with admin {args.username!r}.")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    schema.upgrade()
+    password, source = demo.demo_password()
+    with db.session() as s:
+        if not args.if_empty or demo.is_empty(s):
+            demo.seed(s, password=password, now=db.utcnow())
+            print("Demo workspace is ready.")
+        elif not demo.exists(s):
+            return 0  # a real deployment: no demo accounts to announce
+    print(demo.login_table(password, source))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m planner", description="Counter-narrative campaign planner.")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(run=_migrate)
+
+    admin = commands.add_parser("create-admin", help="create a team and its first admin (no default accounts)")
+    admin.add_argument("--team-slug", required=True, help="short id of the team, e.g. peshawar-youth")
+    admin.add_argument("--team-name", required=True, help="the team's name as members see it")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--display-name", help="name shown to the team; a pseudonym is fine")
+    admin.add_argument("--password", help="read from a prompt when left out (recommended)")
+    admin.set_defaults(run=_create_admin)
+
+    demo_cmd = commands.add_parser("demo", help="create or refresh the demo team and print its log-ins")
+    demo_cmd.add_argument("--if-empty", action="store_true", help="seed only when the database has no team yet")
+    demo_cmd.set_defaults(run=_demo)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except PlannerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

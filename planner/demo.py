@@ -1,0 +1,129 @@
+"""The demo workspace: team "Pak-Afghan Youth Dialogue" (slug `demo`) with one account per role.
+
+Created or refreshed by `python -m planner demo`. It is what a newcomer judges the product by,
+so its people and content come from the seed articles, in English, Urdu, Pashto and Dari.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from planner import audit, passwords
+from planner.config import ROOT, settings
+from planner.errors import ValidationFailed
+from planner.models import Membership, PersonalDetail, Role, Team, User
+
+DEMO_SLUG = "demo"
+DEMO_NAME = "Pak-Afghan Youth Dialogue"
+PASSWORD_FILE = ROOT / "data" / "demo-password"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    role: Role
+    sensitivity_reviewer: bool
+    what_they_do: str
+    real_name: str | None = None
+
+
+ACCOUNTS = (
+    DemoAccount("admin", "Coordinator Samina", Role.ADMIN, False, "runs the team: members, roles, crisis pause"),
+    DemoAccount("facilitator", "Facilitator Tahir", Role.FACILITATOR, False, "reviews drafts for tone, facts, safety"),
+    DemoAccount("reviewer", "Reviewer Mariam", Role.FACILITATOR, True, "facilitator and sensitivity reviewer"),
+    DemoAccount("drafter", "Kabul student Farid", Role.DRAFTER, False, "writes messages in Dari, Pashto, English"),
+    DemoAccount("viewer", "Donor liaison Ayesha", Role.VIEWER, False, "reads plans and results"),
+)
+
+
+def demo_password() -> tuple[str, str]:
+    """The demo password and where it came from: the environment, the saved file, or new."""
+    configured = settings().demo_password
+    if configured:
+        return configured, "PLANNER_DEMO_PASSWORD"
+    if PASSWORD_FILE.exists():
+        return PASSWORD_FILE.read_text("utf-8").strip(), str(PASSWORD_FILE.relative_to(ROOT))
+    generated = f"demo-{secrets.token_urlsafe(9)}"
+    PASSWORD_FILE.parent.mkdir(parents=True, exist_ok=True)
+    PASSWORD_FILE.write_text(generated + "\n", "utf-8")
+    os.chmod(PASSWORD_FILE, 0o600)
+    return generated, f"generated now, saved in {PASSWORD_FILE.relative_to(ROOT)}"
+
+
+def is_empty(session: Session) -> bool:
+    return session.exec(select(Team.id).limit(1)).first() is None
+
+
+def exists(session: Session) -> bool:
+    return session.exec(select(Team.id).where(Team.slug == DEMO_SLUG)).first() is not None
+
+
+def _team(session: Session, now: datetime) -> Team:
+    team = session.exec(select(Team).where(Team.slug == DEMO_SLUG)).first()
+    if team is None:
+        team = Team(slug=DEMO_SLUG, name=DEMO_NAME, created_at=now)
+        session.add(team)
+        session.flush()
+        audit.record(
+            session,
+            team_id=team.id,
+            actor_membership_id=None,
+            action="team.created",
+            subject_type="team",
+            subject_id=team.id,
+            details={"demo": True},
+            now=now,
+        )
+    return team
+
+
+def _account(session: Session, team: Team, account: DemoAccount, password_hash: str, now: datetime) -> Membership:
+    user = session.exec(select(User).where(User.username == account.username)).first()
+    if user is None:
+        user = User(username=account.username, display_name=account.display_name, password_hash="", created_at=now)
+    user.display_name = account.display_name
+    user.password_hash = password_hash
+    user.must_change_password = False
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    session.flush()
+    membership = session.exec(
+        select(Membership).where(Membership.team_id == team.id, Membership.user_id == user.id)
+    ).first() or Membership(team_id=team.id, user_id=user.id, role=account.role, created_at=now)
+    membership.role = account.role
+    membership.sensitivity_reviewer = account.sensitivity_reviewer
+    membership.active = True
+    session.add(membership)
+    session.flush()
+    return membership
+
+
+def seed(session: Session, *, password: str, now: datetime) -> Team:
+    """Create or refresh the demo team, its accounts (all with `password`) and its content."""
+    problem = passwords.password_problem(password)
+    if problem:
+        raise ValidationFailed({"PLANNER_DEMO_PASSWORD": problem})
+    team = _team(session, now)
+    password_hash = passwords.hash_password(password)
+    for account in ACCOUNTS:
+        membership = _account(session, team, account, password_hash, now)
+        if account.role is Role.ADMIN and session.get(PersonalDetail, membership.user_id) is None:
+            session.add(PersonalDetail(user_id=membership.user_id, real_name="Samina Qureshi (demo)", phone=None))
+    session.commit()
+    return team
+
+
+def login_table(password: str, source: str) -> str:
+    lines = [f"Demo team: {DEMO_NAME} — log in at http://localhost:8501 with any of:", ""]
+    for account in ACCOUNTS:
+        reviewer = " + sensitivity reviewer" if account.sensitivity_reviewer else ""
+        lines.append(f"  {account.username:<12} {account.role}{reviewer:<24} {account.what_they_do}")
+    lines += ["", f"  password for all: {password}   ({source})"]
+    return "\n".join(lines)

@@ -1,0 +1,108 @@
+"""Tables of the planner. Every team-owned row carries `team_id`; services scope every query by it.
+
+Personal data (real names, phone numbers) lives in its own table, apart from working data,
+so that exports and logs that read working tables can never carry it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from planner.db import UTCDateTime, utcnow
+
+# Named constraints let Alembic's batch mode alter SQLite tables in later migrations.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    FACILITATOR = "facilitator"
+    DRAFTER = "drafter"
+    VIEWER = "viewer"
+
+
+def _when(**kwargs) -> object:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_type=String(40), unique=True, index=True)
+    name: str = Field(sa_type=String(120))
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_type=String(40), unique=True, index=True)
+    display_name: str = Field(sa_type=String(80))
+    password_hash: str = Field(sa_type=String(255))
+    must_change_password: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = _when(default=None, nullable=True)
+    created_at: datetime = _when(default_factory=utcnow)
+    password_changed_at: datetime | None = _when(default=None, nullable=True)
+
+
+class PersonalDetail(SQLModel, table=True):
+    """Optional identifying data; shown to admins only, never exported or logged."""
+
+    __tablename__ = "personal_detail"
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    real_name: str | None = Field(default=None, sa_type=String(120))
+    phone: str | None = Field(default=None, sa_type=String(40))
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_membership_team_user"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    role: str = Field(sa_type=String(20))
+    sensitivity_reviewer: bool = False
+    active: bool = True
+    created_at: datetime = _when(default_factory=utcnow)
+    version: int = 1
+
+
+class LoginSession(SQLModel, table=True):
+    """A server-side log-in. The browser holds only the token; the database holds its hash."""
+
+    __tablename__ = "login_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_type=String(64), unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    membership_id: int = Field(foreign_key="membership.id", index=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    created_at: datetime = _when(default_factory=utcnow)
+    last_seen_at: datetime = _when(default_factory=utcnow)
+    expires_at: datetime = _when()
+    revoked_at: datetime | None = _when(default=None, nullable=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only, hash-chained record of who did what. Details carry ids, never text or secrets."""
+
+    __tablename__ = "audit_event"
+    # A second event claiming the same predecessor would fork the chain: refuse it.
+    __table_args__ = (UniqueConstraint("team_id", "prev_hash", name="uq_audit_chain_link"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    actor_membership_id: int | None = Field(default=None, foreign_key="membership.id")
+    action: str = Field(sa_type=String(60))
+    subject_type: str = Field(sa_type=String(40))
+    subject_id: int | None = None
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _when(default_factory=utcnow)
+    prev_hash: str = Field(sa_type=String(64))
+    hash: str = Field(sa_type=String(64))

@@ -1,0 +1,114 @@
+"""Shared fixtures: a fresh database per test on SQLite, and on PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel
+
+from planner import db, passwords, schema
+from planner.models import LoginSession, Membership, Role, Team, User
+from planner.policy import Actor, load_actor
+
+POSTGRES_URL = os.environ.get("PLANNER_TEST_DATABASE_URL", "").strip()
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch):
+    """argon2id with tiny parameters: the hashing is the same code, only cheaper."""
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
+def _postgres_engine():
+    engine = db.build_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    schema.upgrade(engine)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def postgres_engine():
+    if not POSTGRES_URL:
+        pytest.skip("PLANNER_TEST_DATABASE_URL is not set: PostgreSQL variant skipped")
+    engine = _postgres_engine()
+    yield engine
+    engine.dispose()
+
+
+def _truncate_all(engine) -> None:
+    names = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request):
+    """A fresh, migrated-equivalent database for one test, installed as the process engine."""
+    if request.param == "sqlite":
+        engine = db.build_engine("sqlite://")
+        SQLModel.metadata.create_all(engine)
+    else:
+        engine = request.getfixturevalue("postgres_engine")
+        _truncate_all(engine)
+    db.use_engine(engine)
+    yield engine
+    db.use_engine(None)
+
+
+@pytest.fixture
+def session(engine):
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+def make_team(session: Session, slug: str = "peshawar", name: str = "Peshawar Youth Circle") -> Team:
+    team = Team(slug=slug, name=name, created_at=NOW)
+    session.add(team)
+    session.commit()
+    return team
+
+
+def make_member(
+    session: Session,
+    team: Team,
+    role: Role = Role.DRAFTER,
+    *,
+    username: str | None = None,
+    reviewer: bool = False,
+    must_change_password: bool = False,
+    now: datetime = NOW,
+) -> Actor:
+    """A member with a live log-in session, returned as the Actor services expect."""
+    username = username or f"{role}-{team.slug}-{reviewer:d}"
+    user = User(
+        username=username,
+        display_name=username.title(),
+        password_hash=passwords.hash_password(PASSWORD),
+        must_change_password=must_change_password,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    membership = Membership(team_id=team.id, user_id=user.id, role=role, sensitivity_reviewer=reviewer, created_at=now)
+    session.add(membership)
+    session.flush()
+    login = LoginSession(
+        token_hash=f"{user.id:064d}",
+        user_id=user.id,
+        membership_id=membership.id,
+        team_id=team.id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=12),
+    )
+    session.add(login)
+    session.commit()
+    return load_actor(session, login, now=now)

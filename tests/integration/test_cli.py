@@ -1,0 +1,115 @@
+"""The command line: migrate, create-admin and demo, run in-process on a temporary database."""
+
+import pytest
+from sqlmodel import func, select
+
+from planner import accounts, db
+from planner.__main__ import main
+from planner.errors import AuthenticationFailed
+from planner.models import Membership, Role, Team, User
+
+DEMO_PASSWORD = "a demo passphrase"
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("PLANNER_DEMO_PASSWORD", DEMO_PASSWORD)
+    db.use_engine(None)
+    yield
+    db.use_engine(None)
+
+
+def count(model) -> int:
+    with db.session(readonly=True) as s:
+        return s.exec(select(func.count()).select_from(model)).one()
+
+
+def test_migrate_reports_the_revision(database, capsys):
+    assert main(["migrate"]) == 0
+    assert "revision 0001" in capsys.readouterr().out
+
+
+def test_demo_creates_the_team_and_one_account_per_role_and_prints_the_log_ins(database, capsys):
+    assert main(["demo"]) == 0
+    printed = capsys.readouterr().out
+    for username in ("admin", "facilitator", "reviewer", "drafter", "viewer"):
+        assert username in printed
+    assert DEMO_PASSWORD in printed
+    with db.session(readonly=True) as s:
+        team = s.exec(select(Team).where(Team.slug == "demo")).one()
+        assert team.name == "Pak-Afghan Youth Dialogue"
+        roles = s.exec(
+            select(User.username, Membership.role, Membership.sensitivity_reviewer).join(
+                Membership, Membership.user_id == User.id
+            )
+        ).all()
+    assert set(roles) == {
+        ("admin", Role.ADMIN, False),
+        ("facilitator", Role.FACILITATOR, False),
+        ("reviewer", Role.FACILITATOR, True),
+        ("drafter", Role.DRAFTER, False),
+        ("viewer", Role.VIEWER, False),
+    }
+
+
+def test_every_demo_log_in_works(database):
+    main(["demo"])
+    with db.session() as s:
+        for username in ("admin", "facilitator", "reviewer", "drafter", "viewer"):
+            assert accounts.log_in(s, username=username, password=DEMO_PASSWORD, now=db.utcnow())
+
+
+def test_running_demo_again_refreshes_without_duplicating(database):
+    main(["demo"])
+    main(["demo"])
+    assert count(Team) == 1 and count(User) == 5 and count(Membership) == 5
+
+
+def test_demo_if_empty_leaves_a_real_deployment_alone(database, capsys):
+    assert (
+        main(
+            [
+                "create-admin",
+                "--team-slug",
+                "kabul-ngo",
+                "--team-name",
+                "Kabul NGO",
+                "--username",
+                "zahra",
+                "--password",
+                "a strong first password",
+            ]
+        )
+        == 0
+    )
+    assert main(["demo", "--if-empty"]) == 0
+    assert count(Team) == 1
+    assert "password for all" not in capsys.readouterr().out
+    with db.session() as s, pytest.raises(AuthenticationFailed):
+        accounts.log_in(s, username="admin", password=DEMO_PASSWORD, now=db.utcnow())
+
+
+def test_create_admin_refuses_a_weak_password_and_writes_nothing(database, capsys):
+    code = main(
+        [
+            "create-admin",
+            "--team-slug",
+            "kabul-ngo",
+            "--team-name",
+            "Kabul NGO",
+            "--username",
+            "zahra",
+            "--password",
+            "password",
+        ]
+    )
+    assert code == 2
+    assert "password" in capsys.readouterr().err
+    assert count(Team) == 0
+
+
+def test_a_weak_demo_password_is_refused_with_the_variable_named(database, monkeypatch, capsys):
+    monkeypatch.setenv("PLANNER_DEMO_PASSWORD", "short")
+    assert main(["demo"]) == 2
+    assert "PLANNER_DEMO_PASSWORD" in capsys.readouterr().err

@@ -1,0 +1,65 @@
+"""Page tests: the real app.py through Streamlit's AppTest, on a migrated temporary file database."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from planner import db, demo, schema
+from planner.config import ROOT
+
+DEMO_PASSWORD = "demo pass phrase for tests"
+TIMEOUT = 30
+
+
+@pytest.fixture(autouse=True)
+def _navigation_only(monkeypatch):
+    """Run the app as the server does after its first run: through app.py's st.navigation.
+
+    Streamlit treats a folder named pages/ beside the entry file as an old-style multipage app
+    until st.navigation first runs; AppTest resets that flag on every run, so without this
+    switch_page would run a page file directly and skip app.py's log-in gate.
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    """A file database (pages run on another thread), migrated and seeded with the demo team."""
+    monkeypatch.setenv("PLANNER_DATABASE_URL", f"sqlite:///{tmp_path / 'planner.db'}")
+    db.use_engine(None)
+    schema.upgrade()
+    with db.session() as s:
+        demo.seed(s, password=DEMO_PASSWORD, now=db.utcnow())
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    db.use_engine(None)
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def log_in(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTest:
+    at.run()
+    at.text_input(key="login.username").input(username)
+    at.text_input(key="login.password").input(password)
+    at.button(key="login.submit").click()
+    at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything a user reads on the page, as one string."""
+    parts = [e.value for e in (*at.title, *at.header, *at.subheader, *at.markdown, *at.caption)]
+    parts += [e.value for e in (*at.error, *at.warning, *at.info, *at.success)]
+    return "\n".join(str(p) for p in parts)

@@ -1,0 +1,51 @@
+"""House rules kept by a test: the domain knows no screen, pages do not talk SQL."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def python_files(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", python_files("planner"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_domain_never_imports_streamlit(path):
+    assert "streamlit" not in imported_modules(path)
+
+
+@pytest.mark.parametrize(
+    "path", python_files("pages") + python_files("ui") + [ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_screens_never_talk_to_the_database_directly(path):
+    assert not imported_modules(path) & {"sqlalchemy", "sqlmodel", "sqlite3", "psycopg"}
+
+
+def test_the_rule_checker_sees_imports_inside_functions(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("def f():\n    from streamlit import session_state\n", "utf-8")
+    assert "streamlit" in imported_modules(sample)
+
+
+def test_no_page_or_template_fetches_from_the_internet():
+    """No CDN, web fonts or remote icons: nothing a page ships may name an outside address."""
+    offenders = []
+    for path in python_files("pages") + python_files("ui") + [ROOT / "app.py", ROOT / ".streamlit" / "config.toml"]:
+        text = path.read_text("utf-8")
+        if "http://" in text.replace("http://localhost", "") or "https://" in text:
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []

@@ -1,0 +1,30 @@
+"""Which pages a member sees. Convenience only: every service checks permission itself."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.models import Role
+from planner.policy import Action, Actor, allows
+
+
+def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
+    account = st.Page("pages/account.py", title="My account", icon=":material/person:", url_path="account")
+    if actor.must_change_password:
+        return {"": [account]}
+    home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
+    themes = st.Page("pages/themes.py", title="Themes", icon=":material/sell:", url_path="themes")
+    sections = {"Plan": [home, themes], "You and your team": [account]}
+    if allows(actor.role, Action.MANAGE_MEMBERS):
+        sections["You and your team"].insert(
+            0, st.Page("pages/team.py", title="Team members", icon=":material/group:", url_path="team")
+        )
+    return sections
+
+
+ROLE_BLURBS = {
+    Role.ADMIN: "You run the team: add members, set roles and reviewers, and archive campaigns.",
+    Role.FACILITATOR: "You review drafts for tone, facts, safety and sensitivity before anything is published.",
+    Role.DRAFTER: "You write and adapt messages for each platform and language, then submit them for review.",
+    Role.VIEWER: "You can read the team's plans, messages and results; you cannot change them.",
+}
