@@ -108,10 +108,7 @@ def use_engine(new_engine: Engine | None) -> None:
 
 @contextmanager
 def session(*, readonly: bool = False) -> Iterator[Session]:
-    """A short-lived session. Services commit; anything uncommitted is rolled back on exit."""
+    """A short-lived session. Services commit; closing it discards anything uncommitted."""
     bind = engine().execution_options(planner_readonly=True) if readonly else engine()
     with Session(bind, expire_on_commit=False) as s:
-        try:
-            yield s
-        finally:
-            s.rollback()
+        yield s

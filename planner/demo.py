@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from planner import audit, passwords
+from planner import audit, campaigns, passwords
 from planner.config import ROOT, settings
 from planner.errors import ValidationFailed
-from planner.models import Membership, PersonalDetail, Role, Team, User
+from planner.models import CampaignStatus, LoginSession, Membership, PersonalDetail, Role, Team, User
+from planner.policy import load_actor
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Pak-Afghan Youth Dialogue"
@@ -34,7 +35,7 @@ class DemoAccount:
 
 
 ACCOUNTS = (
-    DemoAccount("admin", "Coordinator Samina", Role.ADMIN, False, "runs the team: members, roles, crisis pause"),
+    DemoAccount("admin", "Coordinator Samina", Role.ADMIN, False, "runs the team: members, roles, archiving"),
     DemoAccount("facilitator", "Facilitator Tahir", Role.FACILITATOR, False, "reviews drafts for tone, facts, safety"),
     DemoAccount("reviewer", "Reviewer Mariam", Role.FACILITATOR, True, "facilitator and sensitivity reviewer"),
     DemoAccount("drafter", "Kabul student Farid", Role.DRAFTER, False, "writes messages in Dari, Pashto, English"),
@@ -117,13 +118,94 @@ def seed(session: Session, *, password: str, now: datetime) -> Team:
         if account.role is Role.ADMIN and session.get(PersonalDetail, membership.user_id) is None:
             session.add(PersonalDetail(user_id=membership.user_id, real_name="Samina Qureshi (demo)", phone=None))
     session.commit()
+    seed_campaigns(session, team=team, now=now)
     return team
+
+
+@dataclass(frozen=True)
+class DemoCampaign:
+    name: str
+    template_id: str
+    start_in_days: int  # relative to the day the demo is seeded
+    statuses: tuple[CampaignStatus, ...]  # the path it takes after creation
+    unsafe_messenger: str | None = None  # a messenger whose safety plan is left to write, to show a gap
+
+
+CAMPAIGNS = (
+    DemoCampaign("دو قطرے، ایک اعتماد — Two drops, one trust", "polio-trust", -20, (CampaignStatus.ACTIVE,)),
+    DemoCampaign("Remembering 24 July: Kabul and Lahore", "shared-grief", 0, ()),
+    DemoCampaign(
+        "Torkham and Chaman: trade keeps both sides alive", "border-trade", 45, (), "Daily wage porter from Chaman"
+    ),
+    DemoCampaign(
+        "Check before you share", "check-before-you-share", -90, (CampaignStatus.ACTIVE, CampaignStatus.COMPLETED)
+    ),
+)
+
+
+def _next_24_july(today: date) -> date:
+    """The remembrance campaign starts two weeks before the next anniversary of 24 July 2017."""
+    anniversary = date(today.year, 7, 24)
+    if anniversary - timedelta(days=14) <= today:
+        anniversary = date(today.year + 1, 7, 24)
+    return anniversary - timedelta(days=14)
+
+
+def seed_campaigns(session: Session, *, team: Team, now: datetime) -> None:
+    """Demo campaigns built as a user would: from templates, through the same services."""
+    drafter = session.exec(
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(User.username == "drafter", Membership.team_id == team.id)
+    ).one()
+    token = LoginSession(
+        token_hash=secrets.token_hex(32),
+        user_id=drafter.user_id,
+        membership_id=drafter.id,
+        team_id=team.id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(minutes=5),
+    )
+    session.add(token)
+    session.commit()
+    actor = load_actor(session, token, now=now)
+    existing = {c.name for c in campaigns.list_campaigns(session, actor=actor, now=now)}
+    today = now.date()
+    for spec in CAMPAIGNS:
+        if spec.name in existing:
+            continue
+        start = (
+            _next_24_july(today) if spec.template_id == "shared-grief" else today + timedelta(days=spec.start_in_days)
+        )
+        plan = campaigns.create_campaign(
+            session, actor=actor, now=now, name=spec.name, start_date=start, template_id=spec.template_id
+        )
+        for person in plan.messengers:
+            if person.name == spec.unsafe_messenger:
+                plan = campaigns.save_part(
+                    session,
+                    actor=actor,
+                    now=now,
+                    campaign_id=plan.id,
+                    expected_version=plan.version,
+                    kind="messenger",
+                    part_id=person.id,
+                    **person.model_dump(exclude={"id"}) | {"safety_plan": ""},
+                )
+        for status in spec.statuses:
+            plan = campaigns.change_status(
+                session, actor=actor, now=now, campaign_id=plan.id, expected_version=plan.version, status=status
+            )
+    token.revoked_at = now
+    session.add(token)
+    session.commit()
 
 
 def login_table(password: str, source: str) -> str:
     lines = [f"Demo team: {DEMO_NAME} — log in at http://localhost:8501 with any of:", ""]
     for account in ACCOUNTS:
         reviewer = " + sensitivity reviewer" if account.sensitivity_reviewer else ""
-        lines.append(f"  {account.username:<12} {account.role}{reviewer:<24} {account.what_they_do}")
+        lines.append(f"  {account.username:<12} {account.role + reviewer:<36} {account.what_they_do}")
     lines += ["", f"  password for all: {password}   ({source})"]
     return "\n".join(lines)

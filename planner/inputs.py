@@ -30,6 +30,7 @@ CleanText = Annotated[str, AfterValidator(clean_text)]
 OptionalText = Annotated[str | None, AfterValidator(clean_optional)]
 
 M = TypeVar("M", bound=BaseModel)
+_NAMED = re.compile(r"^[a-z_]+: ")
 
 
 def parse(model: type[M], **data) -> M:
@@ -39,7 +40,9 @@ def parse(model: type[M], **data) -> M:
     except ValidationError as exc:
         problems: dict[str, str] = {}
         for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"]) or "input"
+            field = ".".join(str(part) for part in error["loc"])
             message = error["msg"].removeprefix("Value error, ")
+            if not field:  # a rule across fields names its field as "field: message"
+                field, _, message = message.partition(": ") if _NAMED.match(message) else ("input", "", message)
             problems.setdefault(field, message)
         raise ValidationFailed(problems) from None

@@ -6,10 +6,10 @@ so that exports and logs that read working tables can never carry it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from planner.db import UTCDateTime, utcnow
@@ -106,3 +106,100 @@ class AuditEvent(SQLModel, table=True):
     created_at: datetime = _when(default_factory=utcnow)
     prev_hash: str = Field(sa_type=String(64))
     hash: str = Field(sa_type=String(64))
+
+
+class CampaignStatus(StrEnum):
+    PLANNING = "planning"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    ARCHIVED = "archived"
+
+
+class NarrativeType(StrEnum):
+    COUNTER = "counter"  # answers an extremist or clichéd narrative directly
+    ALTERNATIVE = "alternative"  # offers a positive story of its own
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+def _ids(**kwargs) -> object:
+    """A list of ids (themes, languages, platforms…) kept as JSON."""
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False), **kwargs)
+
+
+def _text() -> object:
+    return Field(default="", sa_type=Text)
+
+
+class Campaign(SQLModel, table=True):
+    """A campaign plan on the GAMMMA+ model. Lists of parts live in the tables below."""
+
+    __table_args__ = (UniqueConstraint("team_id", "name_key", name="uq_campaign_team_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    name: str = Field(sa_type=String(120))
+    name_key: str = Field(sa_type=String(120))  # case-folded name: unique within a team
+    status: str = Field(default=CampaignStatus.PLANNING, sa_type=String(20))
+    start_date: date
+    end_date: date
+    countries: list = _ids()
+    languages: list = _ids()
+    owner_membership_id: int = Field(foreign_key="membership.id")
+    template_id: str | None = Field(default=None, sa_type=String(60))
+    goal_statement: str = _text()
+    core_message: str = _text()
+    narrative_type: str | None = Field(default=None, sa_type=String(20))
+    themes: list = _ids()
+    media_platforms: list = _ids()
+    media_formats: list = _ids()
+    cta_text: str = _text()
+    cta_type: str | None = Field(default=None, sa_type=String(40))
+    cta_link: str | None = Field(default=None, sa_type=String(500))
+    review_cadence: str | None = Field(default=None, sa_type=String(40))
+    created_at: datetime = _when(default_factory=utcnow)
+    updated_at: datetime = _when(default_factory=utcnow)
+    version: int = 1
+
+
+class _CampaignPart(SQLModel):
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    position: int = 0
+
+
+class Objective(_CampaignPart, table=True):
+    description: str = _text()
+    metric: str = Field(sa_type=String(40))
+    baseline: float = 0
+    target: float
+    deadline: date
+
+
+class AudienceSegment(_CampaignPart, table=True):
+    __tablename__ = "audience_segment"
+    name: str = Field(sa_type=String(120))
+    region: str = Field(sa_type=String(40))
+    languages: list = _ids()
+    age_band: str | None = Field(default=None, sa_type=String(20))
+    platforms: list = _ids()
+    interests: str = _text()  # interests and grievances
+    insight: str = _text()
+
+
+class Messenger(_CampaignPart, table=True):
+    name: str = Field(sa_type=String(120))  # a role or pseudonym, never a real name
+    messenger_type: str = Field(sa_type=String(40))
+    credibility: str = _text()
+    risk_level: str = Field(default=RiskLevel.LOW, sa_type=String(10))
+    safety_plan: str = _text()
+
+
+class Kpi(_CampaignPart, table=True):
+    metric: str = Field(sa_type=String(40))  # its tier (awareness, engagement, impact) comes from the vocabulary
+    target: float | None = None
+    data_source: str = Field(sa_type=String(40))

@@ -14,7 +14,12 @@ def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
         return {"": [account]}
     home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
     themes = st.Page("pages/themes.py", title="Themes", icon=":material/sell:", url_path="themes")
-    sections = {"Plan": [home, themes], "You and your team": [account]}
+    campaign_list = st.Page("pages/campaigns.py", title="Campaigns", icon=":material/campaign:", url_path="campaigns")
+    overview = st.Page("pages/campaign.py", title="Campaign overview", icon=":material/dashboard:", url_path="overview")
+    plan_pages = [home, campaign_list, overview]
+    if allows(actor.role, Action.EDIT_CAMPAIGNS):
+        plan_pages.append(st.Page("pages/plan.py", title="Plan editor", icon=":material/edit_note:", url_path="plan"))
+    sections = {"Plan": [*plan_pages, themes], "You and your team": [account]}
     if allows(actor.role, Action.MANAGE_MEMBERS):
         sections["You and your team"].insert(
             0, st.Page("pages/team.py", title="Team members", icon=":material/group:", url_path="team")

@@ -9,16 +9,39 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
-from planner import accounts, members
+from planner import accounts, campaigns, members
 from planner.errors import NotFound, PermissionDenied
 from planner.models import Role
+from planner.plans import Step
 from tests.conftest import NOW, make_member, make_team
 
 EVERYONE = frozenset(Role)
 ADMINS = frozenset({Role.ADMIN})
+EDITORS = frozenset({Role.ADMIN, Role.FACILITATOR, Role.DRAFTER})
+
+
+@dataclass(frozen=True)
+class Target:
+    """Things in the team under test: a member (with a live session) and a campaign."""
+
+    member: object
+    campaign: object
+
+    @property
+    def membership_id(self) -> int:
+        return self.member.membership_id
+
+    @property
+    def session_id(self) -> int:
+        return self.member.session_id
+
+
+def _campaign_args(t: Target) -> dict:
+    return {"campaign_id": t.campaign.id, "expected_version": t.campaign.version, "now": NOW}
 
 
 @dataclass(frozen=True)
@@ -62,6 +85,52 @@ CASES = [
         ),
         False,
     ),
+    Case("campaigns.list_campaigns", EVERYONE, lambda s, a, t: campaigns.list_campaigns(s, actor=a, now=NOW), False),
+    Case("campaigns.owner_choices", EVERYONE, lambda s, a, t: campaigns.owner_choices(s, actor=a, now=NOW), False),
+    Case(
+        "campaigns.get_plan",
+        EVERYONE,
+        lambda s, a, t: campaigns.get_plan(s, actor=a, now=NOW, campaign_id=t.campaign.id),
+    ),
+    Case(
+        "campaigns.create_campaign",
+        EDITORS,
+        lambda s, a, t: campaigns.create_campaign(
+            s, actor=a, now=NOW, name="New", start_date=date(2027, 1, 1), end_date=date(2027, 2, 1)
+        ),
+        False,
+    ),
+    Case(
+        "campaigns.update_basics",
+        EDITORS,
+        lambda s, a, t: campaigns.update_basics(
+            s, actor=a, name="Renamed", start_date=date(2027, 1, 1), end_date=date(2027, 2, 1), **_campaign_args(t)
+        ),
+    ),
+    Case(
+        "campaigns.update_section",
+        EDITORS,
+        lambda s, a, t: campaigns.update_section(s, actor=a, step=Step.GOAL, goal_statement="g", **_campaign_args(t)),
+    ),
+    Case(
+        "campaigns.save_part",
+        EDITORS,
+        lambda s, a, t: campaigns.save_part(
+            s, actor=a, kind="kpi", metric="reach", data_source="survey", **_campaign_args(t)
+        ),
+    ),
+    Case(
+        "campaigns.remove_part",
+        EDITORS,
+        lambda s, a, t: campaigns.remove_part(
+            s, actor=a, kind="kpi", part_id=t.campaign.kpis[0].id, **_campaign_args(t)
+        ),
+    ),
+    Case(
+        "campaigns.change_status",
+        ADMINS,
+        lambda s, a, t: campaigns.change_status(s, actor=a, status="archived", **_campaign_args(t)),
+    ),
     Case("accounts.list_my_sessions", EVERYONE, lambda s, a, t: accounts.list_my_sessions(s, actor=a, now=NOW), False),
     Case(
         "accounts.end_my_session",
@@ -84,7 +153,7 @@ def _public_services(module) -> set[str]:
 
 def test_every_public_service_is_in_the_matrix():
     listed = {case.name for case in CASES} | UNGUARDED
-    assert _public_services(members) | _public_services(accounts) <= listed
+    assert _public_services(members) | _public_services(accounts) | _public_services(campaigns) <= listed
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
@@ -96,9 +165,23 @@ def test_authorization_matrix(session, case, role, where):
     make_member(session, home, Role.ADMIN, username="home-admin")
     make_member(session, away, Role.ADMIN, username="away-admin")
     actor = make_member(session, home, role, username="actor")
-    target = make_member(session, home if where == "own team" else away, Role.DRAFTER, username="target")
+    member = make_member(session, home if where == "own team" else away, Role.DRAFTER, username="target")
+    campaign = campaigns.create_campaign(
+        session, actor=member, now=NOW, name="Target", start_date=date(2027, 1, 1), end_date=date(2027, 2, 1)
+    )
+    campaign = campaigns.save_part(
+        session,
+        actor=member,
+        now=NOW,
+        campaign_id=campaign.id,
+        expected_version=campaign.version,
+        kind="kpi",
+        metric="reach",
+        data_source="survey",
+    )
     if case.name == "accounts.end_my_session" and where == "own team":
-        target = actor  # "own" for a session means the actor's own
+        member = actor  # "own" for a session means the actor's own
+    target = Target(member=member, campaign=campaign)
     if role not in case.allowed:
         with pytest.raises(PermissionDenied):
             case.call(session, actor, target)

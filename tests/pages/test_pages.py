@@ -7,15 +7,19 @@ from planner import db
 from planner.models import Membership, Role, User
 from tests.pages.conftest import log_in, new_app, texts
 
+EVERYONE = ["pages/home.py", "pages/campaigns.py", "pages/campaign.py", "pages/themes.py", "pages/account.py"]
 PAGES_BY_ROLE = {
-    "admin": ["pages/home.py", "pages/themes.py", "pages/team.py", "pages/account.py"],
-    "facilitator": ["pages/home.py", "pages/themes.py", "pages/account.py"],
-    "reviewer": ["pages/home.py", "pages/themes.py", "pages/account.py"],
-    "drafter": ["pages/home.py", "pages/themes.py", "pages/account.py"],
-    "viewer": ["pages/home.py", "pages/themes.py", "pages/account.py"],
+    "admin": [*EVERYONE, "pages/plan.py", "pages/team.py"],
+    "facilitator": [*EVERYONE, "pages/plan.py"],
+    "reviewer": [*EVERYONE, "pages/plan.py"],
+    "drafter": [*EVERYONE, "pages/plan.py"],
+    "viewer": EVERYONE,
 }
 HEADINGS = {
     "pages/home.py": "Welcome",
+    "pages/campaigns.py": "Campaigns",
+    "pages/campaign.py": "Campaign overview",
+    "pages/plan.py": "Plan editor",
     "pages/themes.py": "Themes",
     "pages/team.py": "Team members",
     "pages/account.py": "My account",

@@ -1,0 +1,163 @@
+"""Campaign overview: the plan at a glance, its messages and posts, KPI progress, and status changes."""
+
+import streamlit as st
+
+from planner import campaigns
+from planner.languages import Language
+from planner.models import CampaignStatus, RiskLevel
+from planner.plans import TRANSITIONS, gaps
+from planner.policy import Action, allows
+from planner.themes import catalog
+from planner.vocabulary import vocabulary
+from ui.calls import call
+from ui.campaign_picker import pick
+from ui.session import actor
+from ui.text import plain
+
+STATUS_ACTIONS = {
+    CampaignStatus.ACTIVE: ("Activate", ":material/rocket_launch:"),
+    CampaignStatus.PLANNING: ("Back to planning", ":material/edit_note:"),
+    CampaignStatus.COMPLETED: ("Mark completed", ":material/flag:"),
+    CampaignStatus.ARCHIVED: ("Archive", ":material/inventory_2:"),
+}
+
+me = actor()
+st.title("Campaign overview")
+campaign_id = pick()
+if campaign_id is None:
+    st.stop()
+loaded = call(campaigns.get_plan, readonly=True, campaign_id=campaign_id)
+if not loaded.ok:
+    st.stop()
+plan = loaded.value
+words = vocabulary()
+missing = gaps(plan)
+
+
+def labels(list_name: str, ids: list[str]) -> str:
+    return ", ".join(words.label(list_name, term) for term in ids) or "—"
+
+
+head, status_box = st.columns([3, 1.2])
+with head:
+    st.subheader(plain(plan.name))
+    st.markdown(
+        f"**{plan.status}** · {plan.start_date:%d %b %Y} – {plan.end_date:%d %b %Y} · "
+        f"{labels('countries', plan.countries)} · {', '.join(Language(c).label for c in plan.languages) or '—'} · "
+        f"owner {plain(plan.owner_name)}"
+    )
+with status_box, st.container(border=True):
+    if missing:
+        st.markdown(f":orange[:material/pending:] **{len(missing)} item(s) missing** in the plan")
+    else:
+        st.markdown(":green[:material/task_alt:] **Plan complete**")
+    for target in sorted(TRANSITIONS[plan.status], key=list(CampaignStatus).index):
+        action = Action.ARCHIVE_CAMPAIGNS if target == CampaignStatus.ARCHIVED else Action.EDIT_CAMPAIGNS
+        if not allows(me.role, action):
+            continue
+        label, icon = STATUS_ACTIONS[target]
+        blocked = target == CampaignStatus.ACTIVE and bool(missing)
+        if st.button(label, icon=icon, key=f"overview.status.{target}", disabled=blocked, use_container_width=True):
+            moved = call(campaigns.change_status, campaign_id=plan.id, expected_version=plan.version, status=target)
+            if moved.ok:
+                st.rerun()
+    if allows(me.role, Action.EDIT_CAMPAIGNS) and plan.editable:
+        st.page_link("pages/plan.py", label="Edit the plan", icon=":material/edit:")
+
+st.markdown("#### Goal")
+st.markdown(plain(plan.goal_statement) or "_No goal written yet._")
+if plan.objectives:
+    st.dataframe(
+        [
+            {
+                "Objective": objective.description,
+                "Metric": words.label("metrics", objective.metric),
+                "Baseline": objective.baseline,
+                "Target": objective.target,
+                "Deadline": objective.deadline,
+            }
+            for objective in plan.objectives
+        ],
+        hide_index=True,
+        use_container_width=True,
+    )
+
+audience_col, message_col = st.columns(2)
+with audience_col:
+    st.markdown("#### Audience")
+    for segment in plan.segments:
+        with st.container(border=True):
+            st.markdown(f"**{plain(segment.name)}** · {words.label('regions', segment.region or '—')}")
+            st.caption(
+                f"{', '.join(Language(c).label for c in segment.languages) or '—'} · "
+                f"ages {words.label('age_bands', segment.age_band or '—')} · {labels('platforms', segment.platforms)}"
+            )
+            st.markdown(plain(segment.interests))
+    if not plan.segments:
+        st.markdown("_No audience described yet._")
+with message_col:
+    st.markdown("#### Message")
+    kind = {"counter": "Counter narrative", "alternative": "Alternative narrative"}.get(plan.narrative_type or "", "")
+    st.markdown(f"{plain(plan.core_message) or '_No core message yet._'}")
+    if kind:
+        st.caption(kind)
+    for theme_id in plan.themes:
+        if theme_id in catalog().ids():
+            theme = catalog().get(theme_id)
+            st.markdown(f":blue-badge[{theme.label()}]" + (" :orange-badge[sensitive]" if theme.sensitive else ""))
+    st.markdown("#### Call to action")
+    st.markdown(plain(plan.cta_text) or "_No call to action yet._")
+    if plan.cta_type:
+        st.caption(words.label("cta_types", plan.cta_type) + (f" · {plan.cta_link}" if plan.cta_link else ""))
+
+messenger_col, media_col = st.columns(2)
+with messenger_col:
+    st.markdown("#### Messengers")
+    for person in plan.messengers:
+        risk = {"low": "green", "medium": "orange", "high": "red"}[person.risk_level]
+        plan_note = (
+            ""
+            if person.risk_level == RiskLevel.LOW
+            else (" · safety plan ✓" if person.safety_plan else " · :red[no safety plan]")
+        )
+        st.markdown(
+            f"**{plain(person.name)}** · {words.label('messenger_types', person.messenger_type or '—')} · "
+            f":{risk}-badge[{person.risk_level} risk]{plan_note}"
+        )
+    if not plan.messengers:
+        st.markdown("_No messengers yet._")
+with media_col:
+    st.markdown("#### Media")
+    st.markdown(
+        f"Platforms: {labels('platforms', plan.media_platforms)}  \nFormats: {labels('formats', plan.media_formats)}"
+    )
+
+st.markdown("#### Messages by status and theme")
+st.caption("No messages drafted for this campaign yet. Messages and their per-platform variants will be counted here.")
+
+st.markdown("#### Upcoming posts")
+st.caption("Nothing scheduled for this campaign yet.")
+
+st.markdown("#### KPIs and progress")
+review = words.label("review_cadences", plan.review_cadence) if plan.review_cadence else "not set"
+st.caption(f"Review cadence: {review}. Progress fills in once reach exports from the platforms are imported.")
+if plan.kpis:
+    st.dataframe(
+        [
+            {
+                "Tier": kpi.tier.capitalize(),
+                "KPI": words.label("metrics", kpi.metric),
+                "Target": kpi.target,
+                "So far": None,
+                "Progress": None,
+                "Data source": words.label("data_sources", kpi.data_source),
+            }
+            for kpi in sorted(plan.kpis, key=lambda k: ("awareness", "engagement", "impact").index(k.tier))
+        ],
+        column_config={
+            "Progress": st.column_config.ProgressColumn("Progress", min_value=0, max_value=1, format="percent"),
+            "So far": st.column_config.NumberColumn("So far", help="From imported platform exports"),
+        },
+        hide_index=True,
+        use_container_width=True,
+    )

@@ -1,0 +1,38 @@
+"""Which campaign the overview and the plan editor show: remembered per browser tab."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner import campaigns
+from ui.calls import call
+
+CURRENT = "campaign.current"
+PICKER = "campaign.picker"
+
+
+def open_campaign(campaign_id: int, page: str) -> None:
+    st.session_state[CURRENT] = campaign_id
+    st.session_state[PICKER] = campaign_id
+    st.switch_page(page)
+
+
+def pick() -> int | None:
+    """A campaign chooser at the top of the page; returns the chosen campaign id."""
+    listed = call(campaigns.list_campaigns, readonly=True)
+    if not listed.ok:
+        return None
+    if not listed.value:
+        st.info("Your team has no campaigns yet. Start one from **Campaigns**.")
+        st.page_link("pages/campaigns.py", label="Go to Campaigns", icon=":material/campaign:")
+        return None
+    names = {summary.id: f"{summary.name} · {summary.status}" for summary in listed.value}
+    current = st.session_state.get(CURRENT)
+    ids = list(names)
+    if st.session_state.get(PICKER) not in ids:
+        st.session_state.pop(PICKER, None)
+    chosen = st.selectbox(
+        "Campaign", ids, index=ids.index(current) if current in ids else 0, format_func=names.get, key=PICKER
+    )
+    st.session_state[CURRENT] = chosen
+    return chosen
