@@ -43,7 +43,7 @@ with head:
     st.subheader(plain(plan.name))
     st.markdown(
         f"**{plan.status}** · {plan.start_date:%d %b %Y} – {plan.end_date:%d %b %Y} · "
-        f"{labels('countries', plan.countries)} · {', '.join(Language(c).label for c in plan.languages) or '—'} · "
+        f"{labels('countries', plan.countries)} · {', '.join(Language(c).english for c in plan.languages) or '—'} · "
         f"owner {plain(plan.owner_name)}"
     )
 with status_box, st.container(border=True):
@@ -89,7 +89,7 @@ with audience_col:
         with st.container(border=True):
             st.markdown(f"**{plain(segment.name)}** · {words.label('regions', segment.region or '—')}")
             st.caption(
-                f"{', '.join(Language(c).label for c in segment.languages) or '—'} · "
+                f"{', '.join(Language(c).english for c in segment.languages) or '—'} · "
                 f"ages {words.label('age_bands', segment.age_band or '—')} · {labels('platforms', segment.platforms)}"
             )
             st.markdown(plain(segment.interests))

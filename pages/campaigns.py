@@ -121,7 +121,7 @@ for summary in listed.value or []:
             st.caption(
                 f"{summary.start_date:%d %b %Y} – {summary.end_date:%d %b %Y} · "
                 f"{', '.join(vocabulary().label('countries', c) for c in summary.countries) or 'no country yet'} · "
-                f"{', '.join(Language(code).label for code in summary.languages) or 'no language yet'} · "
+                f"{', '.join(Language(code).english for code in summary.languages) or 'no language yet'} · "
                 f"owner {plain(summary.owner_name)}"
             )
             if themes:

@@ -13,7 +13,13 @@ class Language(StrEnum):
 
     @property
     def label(self) -> str:
+        """English name and native name, for pickers: 'Urdu · اردو'."""
         return _LABELS[self]
+
+    @property
+    def english(self) -> str:
+        """English name only, for running text where mixed scripts would jumble: 'Urdu'."""
+        return _LABELS[self].split(" · ")[0]
 
     @property
     def rtl(self) -> bool:
