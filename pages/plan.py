@@ -17,7 +17,7 @@ if campaign_id is None:
 loaded = call(campaigns.get_plan, readonly=True, campaign_id=campaign_id)
 if not loaded.ok:
     st.stop()
-plan = loaded.value
+plan = plan_steps.opened_version(loaded.value)
 missing = gaps(plan)
 missing_by_step = {step: [gap for gap in missing if gap.step == step] for step in Step}
 
@@ -83,7 +83,5 @@ with side, st.container(border=True):
             expected_version=plan.version,
             status=CampaignStatus.ACTIVE,
         )
-        if activated.ok:
-            st.toast("The campaign is active.", icon=":material/rocket_launch:")
-            st.rerun()
+        plan_steps.saved(plan, activated)
     st.page_link("pages/campaign.py", label="Campaign overview", icon=":material/dashboard:")

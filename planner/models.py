@@ -203,3 +203,66 @@ class Kpi(_CampaignPart, table=True):
     metric: str = Field(sa_type=String(40))  # its tier (awareness, engagement, impact) comes from the vocabulary
     target: float | None = None
     data_source: str = Field(sa_type=String(40))
+
+
+class MessageStatus(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    ON_HOLD = "on_hold"
+    ARCHIVED = "archived"
+
+
+class Message(SQLModel, table=True):
+    """One message idea inside a campaign; its per-platform, per-language texts are variants."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    title: str = Field(sa_type=String(120))
+    core_idea: str = _text()
+    themes: list = _ids()
+    narrative_type: str | None = Field(default=None, sa_type=String(20))
+    messenger_id: int | None = Field(default=None, foreign_key="messenger.id", ondelete="SET NULL")
+    features_person: bool = False
+    consent_reference: str = Field(default="", sa_type=String(200))
+    sources: list = _ids()  # [{"reference": url or citation, "note": what it supports}]
+    status: str = Field(default=MessageStatus.DRAFT, sa_type=String(20), index=True)
+    created_by_membership_id: int = Field(foreign_key="membership.id")
+    created_at: datetime = _when(default_factory=utcnow)
+    updated_at: datetime = _when(default_factory=utcnow)
+    version: int = 1
+
+
+class Variant(SQLModel, table=True):
+    """The text of a message for one platform in one language."""
+
+    __table_args__ = (UniqueConstraint("message_id", "platform", "language", name="uq_variant_slot"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    message_id: int = Field(foreign_key="message.id", index=True, ondelete="CASCADE")
+    platform: str = Field(sa_type=String(20))
+    language: str = Field(sa_type=String(5))
+    title: str = _text()  # YouTube only
+    body: str = _text()
+    updated_by_membership_id: int = Field(foreign_key="membership.id")
+    updated_at: datetime = _when(default_factory=utcnow)
+    version: int = 1
+
+
+class Revision(SQLModel, table=True):
+    """Every saved state of a message (kind 'message') or a variant (kind 'variant'), never changed."""
+
+    __table_args__ = (UniqueConstraint("kind", "subject_id", "number", name="uq_revision_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    message_id: int = Field(foreign_key="message.id", index=True, ondelete="CASCADE")
+    kind: str = Field(sa_type=String(10))
+    subject_id: int = Field(index=True)
+    number: int
+    content: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    author_membership_id: int = Field(foreign_key="membership.id")
+    created_at: datetime = _when(default_factory=utcnow)

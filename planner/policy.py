@@ -26,6 +26,8 @@ class Action(StrEnum):
     VIEW_CAMPAIGNS = "campaign.view"
     EDIT_CAMPAIGNS = "campaign.edit"
     ARCHIVE_CAMPAIGNS = "campaign.archive"
+    VIEW_MESSAGES = "message.view"
+    EDIT_MESSAGES = "message.edit"
 
 
 _EVERYONE = frozenset(Role)
@@ -39,6 +41,8 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.VIEW_CAMPAIGNS: _EVERYONE,
     Action.EDIT_CAMPAIGNS: _EDITORS,
     Action.ARCHIVE_CAMPAIGNS: frozenset({Role.ADMIN}),
+    Action.VIEW_MESSAGES: _EVERYONE,
+    Action.EDIT_MESSAGES: _EDITORS,
 }
 
 # Until a one-time password is replaced, the member may do nothing else.

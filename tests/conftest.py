@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -61,6 +62,40 @@ def engine(request):
     db.use_engine(engine)
     yield engine
     db.use_engine(None)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def concurrent_engine(request, tmp_path):
+    """Like `engine`, but SQLite is a file so that threads get connections of their own."""
+    if request.param == "sqlite":
+        engine = db.build_engine(f"sqlite:///{tmp_path / 'concurrent.db'}")
+        SQLModel.metadata.create_all(engine)
+    else:
+        engine = request.getfixturevalue("postgres_engine")
+        _truncate_all(engine)
+    db.use_engine(engine)
+    yield engine
+    db.use_engine(None)
+
+
+def run_at_once(*attempts) -> list[str]:
+    """Run callables in threads released together; each returns an outcome string."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes: list[str] = []
+
+    def run(attempt):
+        barrier.wait()
+        try:
+            outcomes.append(attempt())
+        except Exception as exc:
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
 
 
 @pytest.fixture

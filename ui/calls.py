@@ -20,12 +20,22 @@ class Result:
 
 
 def call(
-    service: Callable[..., Any], *, readonly: bool = False, labels: dict[str, str] | None = None, **kwargs
+    service: Callable[..., Any],
+    *,
+    readonly: bool = False,
+    labels: dict[str, str] | None = None,
+    reraise: tuple[type[PlannerError], ...] = (),
+    **kwargs,
 ) -> Result:
-    """Run `service(session, actor=…, now=…, **kwargs)`; show any domain error next to the form."""
+    """Run `service(session, actor=…, now=…, **kwargs)`; show any domain error next to the form.
+
+    Errors listed in `reraise` go back to the caller, which handles them itself (a conflict view).
+    """
     try:
         with db.session(readonly=readonly) as s:
             return Result(True, service(s, actor=actor(), now=db.utcnow(), **kwargs))
+    except reraise:
+        raise
     except SessionExpired as exc:
         forget(str(exc))
         st.rerun()

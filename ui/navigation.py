@@ -19,7 +19,13 @@ def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
     plan_pages = [home, campaign_list, overview]
     if allows(actor.role, Action.EDIT_CAMPAIGNS):
         plan_pages.append(st.Page("pages/plan.py", title="Plan editor", icon=":material/edit_note:", url_path="plan"))
-    sections = {"Plan": [*plan_pages, themes], "You and your team": [account]}
+    studio = st.Page("pages/studio.py", title="Drafting studio", icon=":material/edit:", url_path="studio")
+    library = st.Page("pages/library.py", title="Message library", icon=":material/library_books:", url_path="library")
+    sections = {
+        "Plan": [*plan_pages, themes],
+        "Write": [studio, library],
+        "You and your team": [account],
+    }
     if allows(actor.role, Action.MANAGE_MEMBERS):
         sections["You and your team"].insert(
             0, st.Page("pages/team.py", title="Team members", icon=":material/group:", url_path="team")

@@ -49,21 +49,34 @@ def _key(plan: CampaignPlan, *parts: object) -> str:
     return ".".join(["plan", str(plan.id), *map(str, parts)])
 
 
+def opened_version(plan: CampaignPlan) -> CampaignPlan:
+    """The plan as of when this editor first showed it: saves are checked against that version.
+
+    The page reloads the plan on every rerun; checking saves against the reloaded version would let
+    someone overwrite, unawares, what another person saved while they were typing.
+    """
+    base = st.session_state.setdefault(_key(plan, "base"), plan.version)
+    return plan.model_copy(update={"version": base})
+
+
 def forget_step(plan: CampaignPlan, step: Step) -> None:
     """Drop what was typed in one step so its widgets show the stored plan again."""
     prefix = _key(plan, step.name.lower()) + "."
     for key in [key for key in st.session_state if str(key).startswith(prefix)]:
         del st.session_state[key]
+    st.session_state.pop(_key(plan, "base"), None)
 
 
-def _saved(result) -> None:
+def saved(plan: CampaignPlan, result) -> None:
+    """After a successful save: the stored version becomes the one the editor works from."""
     if result.ok:
+        st.session_state.pop(_key(plan, "base"), None)
         st.toast("Saved.", icon=":material/check:")
         st.rerun()
 
 
 def _save(service: Callable, plan: CampaignPlan, **kwargs) -> None:
-    _saved(call(service, labels=FIELD_LABELS, campaign_id=plan.id, expected_version=plan.version, **kwargs))
+    saved(plan, call(service, labels=FIELD_LABELS, campaign_id=plan.id, expected_version=plan.version, **kwargs))
 
 
 def _pick(label: str, list_name: str, current: str | None, key: str, **kwargs) -> str | None:
@@ -102,8 +115,9 @@ def _languages(label: str, current: list[str], key: str) -> list[str]:
 
 def _remove_button(plan: CampaignPlan, kind: str, part_id: int, key: str, editable: bool) -> None:
     if editable and st.button("Remove", key=key, icon=":material/delete:"):
-        _saved(
-            call(campaigns.remove_part, campaign_id=plan.id, expected_version=plan.version, kind=kind, part_id=part_id)
+        saved(
+            plan,
+            call(campaigns.remove_part, campaign_id=plan.id, expected_version=plan.version, kind=kind, part_id=part_id),
         )
 
 

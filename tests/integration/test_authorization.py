@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from planner import accounts, campaigns, members
+from planner import accounts, campaigns, members, messages
 from planner.errors import NotFound, PermissionDenied
 from planner.models import Role
 from planner.plans import Step
@@ -30,6 +30,7 @@ class Target:
 
     member: object
     campaign: object
+    message: object
 
     @property
     def membership_id(self) -> int:
@@ -131,6 +132,51 @@ CASES = [
         ADMINS,
         lambda s, a, t: campaigns.change_status(s, actor=a, status="archived", **_campaign_args(t)),
     ),
+    Case("messages.list_messages", EVERYONE, lambda s, a, t: messages.list_messages(s, actor=a, now=NOW), False),
+    Case(
+        "messages.get_message",
+        EVERYONE,
+        lambda s, a, t: messages.get_message(s, actor=a, now=NOW, message_id=t.message.id),
+    ),
+    Case("messages.history", EVERYONE, lambda s, a, t: messages.history(s, actor=a, now=NOW, message_id=t.message.id)),
+    Case(
+        "messages.create_message",
+        EDITORS,
+        lambda s, a, t: messages.create_message(s, actor=a, now=NOW, campaign_id=t.campaign.id, title="New"),
+    ),
+    Case(
+        "messages.update_message",
+        EDITORS,
+        lambda s, a, t: messages.update_message(
+            s, actor=a, now=NOW, message_id=t.message.id, expected_version=t.message.version, title="Renamed"
+        ),
+    ),
+    Case(
+        "messages.save_variant",
+        EDITORS,
+        lambda s, a, t: messages.save_variant(
+            s,
+            actor=a,
+            now=NOW,
+            message_id=t.message.id,
+            expected_version=None,
+            platform="x",
+            language="ur",
+            body="امن",
+        ),
+    ),
+    Case(
+        "messages.remove_variant",
+        EDITORS,
+        lambda s, a, t: messages.remove_variant(
+            s,
+            actor=a,
+            now=NOW,
+            message_id=t.message.id,
+            variant_id=t.message.variants[0].id,
+            expected_version=t.message.variants[0].version,
+        ),
+    ),
     Case("accounts.list_my_sessions", EVERYONE, lambda s, a, t: accounts.list_my_sessions(s, actor=a, now=NOW), False),
     Case(
         "accounts.end_my_session",
@@ -153,7 +199,8 @@ def _public_services(module) -> set[str]:
 
 def test_every_public_service_is_in_the_matrix():
     listed = {case.name for case in CASES} | UNGUARDED
-    assert _public_services(members) | _public_services(accounts) | _public_services(campaigns) <= listed
+    modules = (members, accounts, campaigns, messages)
+    assert set().union(*map(_public_services, modules)) <= listed
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
@@ -179,9 +226,20 @@ def test_authorization_matrix(session, case, role, where):
         metric="reach",
         data_source="survey",
     )
+    message = messages.create_message(session, actor=member, now=NOW, campaign_id=campaign.id, title="Target")
+    message = messages.save_variant(
+        session,
+        actor=member,
+        now=NOW,
+        message_id=message.id,
+        expected_version=None,
+        platform="x",
+        language="en",
+        body="Peace",
+    )
     if case.name == "accounts.end_my_session" and where == "own team":
         member = actor  # "own" for a session means the actor's own
-    target = Target(member=member, campaign=campaign)
+    target = Target(member=member, campaign=campaign, message=message)
     if role not in case.allowed:
         with pytest.raises(PermissionDenied):
             case.call(session, actor, target)

@@ -41,6 +41,8 @@ def app_db(tmp_path, monkeypatch):
         demo.seed(s, password=DEMO_PASSWORD, now=db.utcnow())
     st.cache_data.clear()
     st.cache_resource.clear()
+    # Users see a generic message (config.toml); a failing test should show the real one.
+    st.set_option("client.showErrorDetails", "full")
     yield
     db.use_engine(None)
 

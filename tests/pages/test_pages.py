@@ -7,7 +7,15 @@ from planner import db
 from planner.models import Membership, Role, User
 from tests.pages.conftest import log_in, new_app, texts
 
-EVERYONE = ["pages/home.py", "pages/campaigns.py", "pages/campaign.py", "pages/themes.py", "pages/account.py"]
+EVERYONE = [
+    "pages/home.py",
+    "pages/campaigns.py",
+    "pages/campaign.py",
+    "pages/studio.py",
+    "pages/library.py",
+    "pages/themes.py",
+    "pages/account.py",
+]
 PAGES_BY_ROLE = {
     "admin": [*EVERYONE, "pages/plan.py", "pages/team.py"],
     "facilitator": [*EVERYONE, "pages/plan.py"],
@@ -20,6 +28,8 @@ HEADINGS = {
     "pages/campaigns.py": "Campaigns",
     "pages/campaign.py": "Campaign overview",
     "pages/plan.py": "Plan editor",
+    "pages/studio.py": "Drafting studio",
+    "pages/library.py": "Message library",
     "pages/themes.py": "Themes",
     "pages/team.py": "Team members",
     "pages/account.py": "My account",

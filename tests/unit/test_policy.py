@@ -13,6 +13,8 @@ EXPECTED = {
     Action.VIEW_CAMPAIGNS: {"admin", "facilitator", "drafter", "viewer"},
     Action.EDIT_CAMPAIGNS: {"admin", "facilitator", "drafter"},
     Action.ARCHIVE_CAMPAIGNS: {"admin"},
+    Action.VIEW_MESSAGES: {"admin", "facilitator", "drafter", "viewer"},
+    Action.EDIT_MESSAGES: {"admin", "facilitator", "drafter"},
 }
 
 

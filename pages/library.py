@@ -1,0 +1,85 @@
+"""Message library: every message of the team, searchable in any script, newest change first."""
+
+import streamlit as st
+
+from planner import campaigns, messages
+from planner.languages import Language
+from planner.models import MessageStatus
+from planner.text import platforms
+from planner.themes import catalog
+from ui.calls import call
+from ui.campaign_picker import CURRENT, PICKER
+
+st.title("Message library")
+st.caption("Search works in English, Urdu, Pashto and Dari, whichever way ی, ک or ہ were typed.")
+
+query = st.text_input("Search", key="library.query", placeholder="e.g. polio, پولیو, Torkham, غم")
+campaign_names = {c.id: c.name for c in call(campaigns.list_campaigns, readonly=True).value or []}
+a, b, c, d, e = st.columns(5)
+campaign_id = a.selectbox(
+    "Campaign",
+    list(campaign_names),
+    index=None,
+    placeholder="Any",
+    format_func=campaign_names.get,
+    key="library.campaign",
+)
+theme = b.selectbox(
+    "Theme",
+    catalog().ids(),
+    index=None,
+    placeholder="Any",
+    format_func=lambda t: catalog().get(t).label(),
+    key="library.theme",
+)
+language = c.selectbox(
+    "Language",
+    [str(x) for x in Language],
+    index=None,
+    placeholder="Any",
+    format_func=lambda code: Language(code).label,
+    key="library.language",
+)
+platform = d.selectbox(
+    "Platform",
+    platforms().variant_ids(),
+    index=None,
+    placeholder="Any",
+    format_func=lambda p: platforms().variant(p).label,
+    key="library.platform",
+)
+status = e.selectbox("Status", list(MessageStatus), index=None, placeholder="Any", key="library.status")
+
+found = (
+    call(
+        messages.list_messages,
+        readonly=True,
+        campaign_id=campaign_id,
+        theme=theme,
+        language=language,
+        platform=platform,
+        status=status,
+        query=query,
+    ).value
+    or []
+)
+st.caption(f"{len(found)} message(s)")
+for summary in found:
+    with st.container(border=True):
+        info, action = st.columns([5, 1])
+        info.markdown(f"**{summary.title}** · {summary.status}")
+        info.caption(
+            f"{summary.campaign_name} · "
+            f"{', '.join(platforms().variant(p).label for p in summary.platforms) or 'no variants'} · "
+            f"{', '.join(Language(code).english for code in summary.languages)} · "
+            f"changed {summary.updated_at:%d %b %Y %H:%M} UTC"
+        )
+        if summary.themes:
+            info.caption(
+                "Themes: " + ", ".join(catalog().get(t).label() for t in summary.themes if t in catalog().ids())
+            )
+        if action.button("Open", key=f"library.open.{summary.id}", use_container_width=True):
+            st.session_state[CURRENT] = summary.campaign_id
+            st.session_state[PICKER] = summary.campaign_id
+            st.session_state["studio.message"] = summary.id
+            st.switch_page("pages/studio.py")

@@ -1,0 +1,102 @@
+"""Drafting studio: a message idea and its variants per platform and language, with live limits."""
+
+import streamlit as st
+
+from planner import campaigns, messages
+from planner.languages import Language
+from planner.models import CampaignStatus
+from planner.policy import Action, allows
+from planner.text import platforms
+from ui import studio
+from ui.calls import call
+from ui.campaign_picker import pick
+from ui.session import actor
+
+CURRENT = "studio.message"
+OPEN_NEXT = "studio.open_next"  # a widget's key cannot change after it is drawn: open on the next run
+NEW = 0
+
+me = actor()
+st.title("Drafting studio")
+campaign_id = pick()
+if campaign_id is None:
+    st.stop()
+plan = call(campaigns.get_plan, readonly=True, campaign_id=campaign_id).value
+if plan is None:
+    st.stop()
+editable = allows(me.role, Action.EDIT_MESSAGES) and plan.status != CampaignStatus.ARCHIVED
+
+listed = call(messages.list_messages, readonly=True, campaign_id=campaign_id).value or []
+titles = {summary.id: f"{summary.title} · {summary.status} · {summary.variant_count} variant(s)" for summary in listed}
+choices = ([NEW] if editable else []) + list(titles)
+if not choices:
+    st.info("No messages in this campaign yet.")
+    st.stop()
+if OPEN_NEXT in st.session_state:
+    st.session_state[CURRENT] = st.session_state.pop(OPEN_NEXT)
+if st.session_state.get(CURRENT) not in choices:
+    st.session_state[CURRENT] = choices[1] if len(choices) > 1 and editable else choices[0]
+chosen = st.selectbox(
+    "Message", choices, key=CURRENT, format_func=lambda i: "＋ New message" if i == NEW else titles[i]
+)
+
+if chosen == NEW:
+    st.subheader("New message")
+    created = studio.message_form(plan, None, editable)
+    if created:
+        st.session_state[OPEN_NEXT] = created.id
+        st.rerun()
+    st.stop()
+
+message = call(messages.get_message, readonly=True, message_id=chosen).value
+if message is None:
+    st.stop()
+
+left, right = st.columns([2, 3], gap="large")
+with left:
+    st.subheader("The message")
+    st.caption(f"{message.status} · by {message.author} · changed {message.updated_at:%d %b %Y %H:%M} UTC")
+    if studio.message_form(plan, message, editable):
+        st.rerun()
+    suggestions = st.container()
+
+typed: list[str] = [message.core_idea]
+with right:
+    st.subheader("Variants")
+    existing = {(v.platform, v.language): v for v in message.variants}
+    labels = [f"{platforms().variant(v.platform).label} · {Language(v.language).english}" for v in message.variants]
+    tabs = st.tabs([*labels, "＋ Add a variant"] if editable else labels or ["No variants"])
+    for tab, variant in zip(tabs, message.variants, strict=False):
+        with tab:
+            typed.append(studio.variant_editor(message, variant.platform, variant.language, variant, editable))
+    if editable:
+        with tabs[-1]:
+            a, b = st.columns(2)
+            platform = a.selectbox(
+                "Platform",
+                platforms().variant_ids(),
+                index=None,
+                key="studio.add.platform",
+                format_func=lambda p: platforms().variant(p).label,
+                placeholder="Choose…",
+            )
+            language = b.selectbox(
+                "Language",
+                [str(x) for x in Language],
+                index=None,
+                key="studio.add.language",
+                format_func=lambda code: Language(code).label,
+                placeholder="Choose…",
+            )
+            if platform and language:
+                if (platform, language) in existing:
+                    st.info("This message already has that variant: open its tab to edit it.")
+                else:
+                    typed.append(studio.variant_editor(message, platform, language, None, editable))
+
+with suggestions:
+    if editable:
+        studio.theme_suggestions(message, "\n".join(typed))
+
+with st.expander("History and comparison", icon=":material/history:"):
+    studio.history(message)
