@@ -8,6 +8,7 @@ from ui import navigation, session
 # A local image: Streamlit fetches ":material/…:" page icons from Google's servers.
 st.set_page_config(page_title="Campaign planner", page_icon=str(ROOT / "assets" / "icon.png"), layout="wide")
 
+session.ensure_schema()
 current = session.resolve()
 if current is None:
     session.login_form()

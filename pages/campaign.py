@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from planner import campaigns
+from planner import campaigns, messages
 from planner.languages import Language
-from planner.models import CampaignStatus, RiskLevel
+from planner.models import CampaignStatus, MessageStatus, RiskLevel
 from planner.plans import TRANSITIONS, gaps
 from planner.policy import Action, allows
 from planner.themes import catalog
@@ -57,7 +57,7 @@ with status_box, st.container(border=True):
             continue
         label, icon = STATUS_ACTIONS[target]
         blocked = target == CampaignStatus.ACTIVE and bool(missing)
-        if st.button(label, icon=icon, key=f"overview.status.{target}", disabled=blocked, use_container_width=True):
+        if st.button(label, icon=icon, key=f"overview.status.{target}", disabled=blocked, width="stretch"):
             moved = call(campaigns.change_status, campaign_id=plan.id, expected_version=plan.version, status=target)
             if moved.ok:
                 st.rerun()
@@ -79,7 +79,7 @@ if plan.objectives:
             for objective in plan.objectives
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 
 audience_col, message_col = st.columns(2)
@@ -133,7 +133,26 @@ with media_col:
     )
 
 st.markdown("#### Messages by status and theme")
-st.caption("No messages drafted for this campaign yet. Messages and their per-platform variants will be counted here.")
+drafted = call(messages.list_messages, readonly=True, campaign_id=plan.id).value or []
+if drafted:
+    counts = messages.tally(drafted)
+    statuses = [status for status in MessageStatus if any(status in row for row in counts.values())]
+    st.dataframe(
+        [
+            {"Theme": catalog().get(theme).label() if theme in catalog().ids() else "(no theme)"}
+            | {str(status): row.get(status, 0) for status in statuses}
+            for theme, row in counts.items()
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(
+        f"{len(drafted)} message(s), {sum(m.variant_count for m in drafted)} variant(s) in "
+        f"{', '.join(sorted({Language(c).english for m in drafted for c in m.languages}))}."
+    )
+    st.page_link("pages/studio.py", label="Open the drafting studio", icon=":material/edit:")
+else:
+    st.caption("No messages drafted for this campaign yet.")
 
 st.markdown("#### Upcoming posts")
 st.caption("Nothing scheduled for this campaign yet.")
@@ -159,5 +178,5 @@ if plan.kpis:
             "So far": st.column_config.NumberColumn("So far", help="From imported platform exports"),
         },
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )

@@ -131,7 +131,7 @@ for summary in listed.value or []:
             else:
                 st.markdown(":green[:material/task_alt: plan complete]")
         with actions:
-            if st.button("Overview", key=f"campaigns.open.{summary.id}", use_container_width=True):
+            if st.button("Overview", key=f"campaigns.open.{summary.id}", width="stretch"):
                 open_campaign(summary.id, "pages/campaign.py")
-            if can_edit and st.button("Edit plan", key=f"campaigns.edit.{summary.id}", use_container_width=True):
+            if can_edit and st.button("Edit plan", key=f"campaigns.edit.{summary.id}", width="stretch"):
                 open_campaign(summary.id, "pages/plan.py")

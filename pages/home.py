@@ -53,7 +53,7 @@ with left:
                 for m in result.value
             ],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
         st.caption("Pseudonyms are normal here. Real names and phone numbers are visible to admins only.")
 with right:

@@ -78,7 +78,7 @@ for summary in found:
             info.caption(
                 "Themes: " + ", ".join(catalog().get(t).label() for t in summary.themes if t in catalog().ids())
             )
-        if action.button("Open", key=f"library.open.{summary.id}", use_container_width=True):
+        if action.button("Open", key=f"library.open.{summary.id}", width="stretch"):
             st.session_state[CURRENT] = summary.campaign_id
             st.session_state[PICKER] = summary.campaign_id
             st.session_state["studio.message"] = summary.id

@@ -74,7 +74,7 @@ with side, st.container(border=True):
         type="primary",
         disabled=bool(missing),
         key="plan.activate",
-        use_container_width=True,
+        width="stretch",
         help="Possible once every step is complete." if missing else "Start the campaign.",
     ):
         activated = call(

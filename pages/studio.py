@@ -52,20 +52,18 @@ message = call(messages.get_message, readonly=True, message_id=chosen).value
 if message is None:
     st.stop()
 
-left, right = st.columns([2, 3], gap="large")
-with left:
-    st.subheader("The message")
-    st.caption(f"{message.status} · by {message.author} · changed {message.updated_at:%d %b %Y %H:%M} UTC")
+st.caption(f"{message.status} · by {message.author} · changed {message.updated_at:%d %b %Y %H:%M} UTC")
+with st.expander("The message: idea, themes, messenger, sources and consent", icon=":material/description:"):
     if studio.message_form(plan, message, editable):
         st.rerun()
-    suggestions = st.container()
+suggestions = st.container()
 
 typed: list[str] = [message.core_idea]
-with right:
+with st.container():
     st.subheader("Variants")
     existing = {(v.platform, v.language): v for v in message.variants}
     labels = [f"{platforms().variant(v.platform).label} · {Language(v.language).english}" for v in message.variants]
-    tabs = st.tabs([*labels, "＋ Add a variant"] if editable else labels or ["No variants"])
+    tabs = st.tabs([*labels, ":material/add: Add a variant"] if editable else labels or ["No variants"])
     for tab, variant in zip(tabs, message.variants, strict=False):
         with tab:
             typed.append(studio.variant_editor(message, variant.platform, variant.language, variant, editable))

@@ -42,7 +42,7 @@ st.dataframe(
         for m in roster
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 
 add_tab, change_tab = st.tabs([":material/person_add: Add a member", ":material/manage_accounts: Change a member"])

@@ -11,10 +11,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import yaml
 from sqlmodel import Session, select
 
-from planner import audit, campaigns, passwords
-from planner.config import ROOT, settings
+from planner import audit, campaigns, messages, passwords
+from planner.config import CONTENT_DIR, ROOT, settings
 from planner.errors import ValidationFailed
 from planner.models import CampaignStatus, LoginSession, Membership, PersonalDetail, Role, Team, User
 from planner.policy import load_actor
@@ -22,6 +23,7 @@ from planner.policy import load_actor
 DEMO_SLUG = "demo"
 DEMO_NAME = "Pak-Afghan Youth Dialogue"
 PASSWORD_FILE = ROOT / "data" / "demo-password"
+MESSAGES_FILE = CONTENT_DIR / "demo" / "messages.yaml"
 
 
 @dataclass(frozen=True)
@@ -197,9 +199,49 @@ def seed_campaigns(session: Session, *, team: Team, now: datetime) -> None:
             plan = campaigns.change_status(
                 session, actor=actor, now=now, campaign_id=plan.id, expected_version=plan.version, status=status
             )
+    seed_messages(session, actor=actor, now=now)
     token.revoked_at = now
     session.add(token)
     session.commit()
+
+
+def seed_messages(session: Session, *, actor, now: datetime) -> None:
+    """Demo messages and variants in all four languages (content/demo/messages.yaml), via the services."""
+    specs = yaml.safe_load(MESSAGES_FILE.read_text("utf-8"))
+    by_name = {c.name: c.id for c in campaigns.list_campaigns(session, actor=actor, now=now)}
+    existing = {(m.campaign_id, m.title) for m in messages.list_messages(session, actor=actor, now=now)}
+    for spec in specs:
+        campaign_id = by_name[spec["campaign"]]
+        if (campaign_id, spec["title"]) in existing:
+            continue
+        plan = campaigns.get_plan(session, actor=actor, now=now, campaign_id=campaign_id)
+        messenger = next((m.id for m in plan.messengers if m.name == spec.get("messenger")), None)
+        message = messages.create_message(
+            session,
+            actor=actor,
+            now=now,
+            campaign_id=campaign_id,
+            title=spec["title"],
+            core_idea=spec.get("core_idea", ""),
+            themes=spec.get("themes", []),
+            narrative_type=spec.get("narrative_type"),
+            messenger_id=messenger,
+            features_person=spec.get("features_person", False),
+            consent_reference=spec.get("consent_reference", ""),
+            sources=spec.get("sources", []),
+        )
+        for variant in spec["variants"]:
+            messages.save_variant(
+                session,
+                actor=actor,
+                now=now,
+                message_id=message.id,
+                expected_version=None,
+                platform=variant["platform"],
+                language=variant["language"],
+                title=variant.get("title", ""),
+                body=variant["body"],
+            )
 
 
 def login_table(password: str, source: str) -> str:

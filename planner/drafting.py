@@ -31,7 +31,6 @@ _FOLD = str.maketrans(
         **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
     }
 )
-_LATIN = re.compile(r"^[\x00-\x7f]+$")
 
 BIDI_CONTROLS = {
     "\u202a": "LEFT-TO-RIGHT EMBEDDING",
@@ -60,13 +59,13 @@ class ThemeSuggestion:
 
 
 def _keyword_found(keyword: str, folded_text: str) -> bool:
+    """A keyword matches at the start of a word, so stems find their forms ("vaccin" → "vaccines",
+    "سرحد" → "سرحدوں"); keywords of three letters or fewer must be whole words ("تور" is not "لاهور")."""
     needle = fold(keyword)
     if not needle:
         return False
-    if _LATIN.match(needle):
-        # Latin keywords match at the start of a word, so "vaccin" finds "vaccines".
-        return re.search(rf"(?<![a-z0-9]){re.escape(needle)}", folded_text) is not None
-    return needle in folded_text
+    whole = r"(?!\w)" if len(needle) <= 3 else ""
+    return re.search(rf"(?<!\w){re.escape(needle)}{whole}", folded_text) is not None
 
 
 def suggest_themes(

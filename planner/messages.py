@@ -515,3 +515,13 @@ def remove_variant(
     _audit(session, actor, message, "message.variant_removed", now, variant_id=variant_id)
     session.commit()
     return _read(session, message)
+
+
+def tally(summaries: list[MessageSummary]) -> dict[str, dict[str, int]]:
+    """Messages per theme and status: {theme id: {status: count}}; '' collects untagged messages."""
+    table: dict[str, dict[str, int]] = {}
+    for summary in summaries:
+        for theme in summary.themes or [""]:
+            row = table.setdefault(theme, {})
+            row[summary.status] = row.get(summary.status, 0) + 1
+    return table

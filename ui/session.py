@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner import accounts, db
+from planner import accounts, db, schema
+from planner.config import settings
 from planner.errors import AuthenticationFailed, SessionExpired
 from planner.policy import Actor
 
@@ -13,6 +14,17 @@ ACTOR = "auth.actor"
 NOTICE = "auth.notice"
 # Set after a one-time password is replaced: the next run opens Home instead of My account.
 GO_HOME = "auth.go_home"
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def _migrated(database_url: str) -> bool:
+    schema.upgrade()
+    return True
+
+
+def ensure_schema() -> None:
+    """Apply migrations once per server process and database (also when started without make run)."""
+    _migrated(settings().database_url)
 
 
 def actor() -> Actor:
@@ -62,7 +74,7 @@ def login_form() -> None:
         with st.form("login", border=True):
             username = st.text_input("Username", key="login.username", autocomplete="username")
             password = st.text_input("Password", type="password", key="login.password", autocomplete="current-password")
-            submitted = st.form_submit_button("Log in", type="primary", use_container_width=True, key="login.submit")
+            submitted = st.form_submit_button("Log in", type="primary", width="stretch", key="login.submit")
         if submitted:
             _log_in(username, password)
         st.caption(

@@ -404,7 +404,7 @@ def history(message: MessageRead) -> None:
             for r in saved
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     numbers = [r.number for r in saved]
     if len(numbers) < 2:

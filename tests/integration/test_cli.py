@@ -6,7 +6,7 @@ from sqlmodel import func, select
 from planner import accounts, db, schema
 from planner.__main__ import main
 from planner.errors import AuthenticationFailed
-from planner.models import Membership, Role, Team, User
+from planner.models import Membership, Message, Role, Team, User, Variant
 
 DEMO_PASSWORD = "a demo passphrase"
 
@@ -113,3 +113,11 @@ def test_a_weak_demo_password_is_refused_with_the_variable_named(database, monke
     monkeypatch.setenv("PLANNER_DEMO_PASSWORD", "short")
     assert main(["demo"]) == 2
     assert "PLANNER_DEMO_PASSWORD" in capsys.readouterr().err
+
+
+def test_the_demo_holds_messages_with_variants_in_all_four_languages(database):
+    main(["demo"])
+    with db.session(readonly=True) as s:
+        languages = set(s.exec(select(Variant.language)).all())
+        assert count(Message) >= 10
+    assert languages == {"en", "ur", "ps", "fa"}

@@ -48,7 +48,7 @@ def _create_message(at, title: str) -> int:
 
 def test_a_student_writes_a_dari_x_variant_sees_the_count_and_saves(app_db):
     at = _open_studio(log_in(new_app(), "drafter"), _campaign_id("Remembering 24 July"))
-    message_id = _create_message(at, "Two cities, one grief")
+    message_id = _create_message(at, "A test message in Dari")
     _add_variant(at, message_id, "x", "fa", DARI)
     assert f"{len(DARI)} / 280" in texts(at)  # Arabic-script letters weigh 1 on X
     at.button(key=f"studio.{message_id}.x.fa.save").click().run()
