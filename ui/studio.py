@@ -196,6 +196,12 @@ def _fields(message: MessageRead) -> dict:
 # ---- a variant ---------------------------------------------------------------------------------
 
 
+PLACEHOLDERS = {
+    Language.EN: "Write here. The counter below moves as you type.",
+    Language.UR: "یہاں لکھیں…",
+    Language.PS: "دلته ولیکئ…",
+    Language.FA: "اینجا بنویسید…",
+}
 UNITS = {
     "weighted": "weighted characters",
     "characters": "characters",
@@ -239,7 +245,7 @@ def variant_editor(
         initial=variant.body if variant else "",
         direction=lang.direction,
         language="fa-AF" if lang is Language.FA else str(lang),
-        placeholder="Write here. The counter below updates as you type.",
+        placeholder=PLACEHOLDERS[lang],
     )
     _counter(text, target.body)
     for flag in bidi_flags(text) + link_flags(text):

@@ -35,3 +35,21 @@ def test_repeated_wrong_passwords_lock_the_account(server, page):
         expect(page.get_by_text("Log-in failed")).to_be_visible()
     log_in(page, server, "viewer")
     expect(page.get_by_text("Log-in failed")).to_be_visible()
+
+
+def test_the_counter_moves_while_a_drafter_types_in_dari(server, page):
+    log_in(page, server, "drafter")
+    page.get_by_role("link", name="Drafting studio").click()
+    expect(page.get_by_role("heading", name="Variants")).to_be_visible()
+    page.get_by_role("tab", name="Add a variant").click()
+    page.get_by_label("Platform").click()
+    page.get_by_role("option", name="X").first.click()
+    page.get_by_label("Language").click()
+    page.get_by_role("option", name="Dari").click()
+    editor = page.get_by_role("textbox", name="X (Twitter) · Dari")
+    editor.click()
+    editor.press_sequentially("سلام کابل", delay=40)
+    expect(page.get_by_text("9 / 280")).to_be_visible()
+    editor.press_sequentially(" و لاهور", delay=40)
+    expect(page.get_by_text("17 / 280")).to_be_visible()
+    assert editor.get_attribute("dir") == "rtl"
