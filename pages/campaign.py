@@ -10,7 +10,7 @@ from planner.policy import Action, allows
 from planner.themes import catalog
 from planner.vocabulary import vocabulary
 from ui.calls import call
-from ui.campaign_picker import pick
+from ui.campaign_picker import pick_plan
 from ui.session import actor
 from ui.text import plain
 
@@ -23,13 +23,7 @@ STATUS_ACTIONS = {
 
 me = actor()
 st.title("Campaign overview")
-campaign_id = pick()
-if campaign_id is None:
-    st.stop()
-loaded = call(campaigns.get_plan, readonly=True, campaign_id=campaign_id)
-if not loaded.ok:
-    st.stop()
-plan = loaded.value
+plan = pick_plan()
 words = vocabulary()
 missing = gaps(plan)
 

@@ -7,17 +7,11 @@ from planner.models import CampaignStatus
 from planner.plans import Step, gaps
 from ui import plan_steps
 from ui.calls import call
-from ui.campaign_picker import pick
+from ui.campaign_picker import pick_plan
 from ui.text import plain
 
 st.title("Plan editor")
-campaign_id = pick()
-if campaign_id is None:
-    st.stop()
-loaded = call(campaigns.get_plan, readonly=True, campaign_id=campaign_id)
-if not loaded.ok:
-    st.stop()
-plan = plan_steps.opened_version(loaded.value)
+plan = plan_steps.opened_version(pick_plan())
 missing = gaps(plan)
 missing_by_step = {step: [gap for gap in missing if gap.step == step] for step in Step}
 

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from planner import campaigns, messages
+from planner import messages
 from planner.languages import Language
 from planner.models import CampaignStatus
 from planner.policy import Action, allows
 from planner.text import platforms
 from ui import studio
 from ui.calls import call
-from ui.campaign_picker import pick
+from ui.campaign_picker import pick_plan
 from ui.session import actor
 
 CURRENT = "studio.message"
@@ -18,12 +18,8 @@ NEW = 0
 
 me = actor()
 st.title("Drafting studio")
-campaign_id = pick()
-if campaign_id is None:
-    st.stop()
-plan = call(campaigns.get_plan, readonly=True, campaign_id=campaign_id).value
-if plan is None:
-    st.stop()
+plan = pick_plan()
+campaign_id = plan.id
 editable = allows(me.role, Action.EDIT_MESSAGES) and plan.status != CampaignStatus.ARCHIVED
 
 listed = call(messages.list_messages, readonly=True, campaign_id=campaign_id).value or []

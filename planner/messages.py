@@ -94,6 +94,10 @@ class MessageInput(BaseModel):
         return value or None
 
 
+# The fields a person edits on a message; a revision stores exactly these.
+MESSAGE_FIELDS = frozenset(MessageInput.model_fields)
+
+
 class VariantInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
     platform: str
@@ -321,19 +325,7 @@ def _revision(
 
 
 def _message_content(message: Message) -> dict:
-    return message.model_dump(
-        mode="json",
-        include={
-            "title",
-            "core_idea",
-            "themes",
-            "narrative_type",
-            "messenger_id",
-            "features_person",
-            "consent_reference",
-            "sources",
-        },
-    )
+    return message.model_dump(mode="json", include=MESSAGE_FIELDS)
 
 
 def _audit(session: Session, actor: Actor, message: Message, action: str, now: datetime, **details) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import campaigns
+from planner.plans import CampaignPlan
 from ui.calls import call
 
 CURRENT = "campaign.current"
@@ -36,3 +37,12 @@ def pick() -> int | None:
     )
     st.session_state[CURRENT] = chosen
     return chosen
+
+
+def pick_plan() -> CampaignPlan:
+    """The chosen campaign's plan; stops the page (with a message shown) when there is none."""
+    campaign_id = pick()
+    loaded = call(campaigns.get_plan, readonly=True, campaign_id=campaign_id) if campaign_id else None
+    if loaded is None or not loaded.ok:
+        st.stop()
+    return loaded.value

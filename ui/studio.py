@@ -179,18 +179,7 @@ def theme_suggestions(message: MessageRead, text: str) -> None:
 
 
 def _fields(message: MessageRead) -> dict:
-    return message.model_dump(
-        include={
-            "title",
-            "core_idea",
-            "themes",
-            "narrative_type",
-            "messenger_id",
-            "features_person",
-            "consent_reference",
-            "sources",
-        }
-    )
+    return message.model_dump(include=messages.MESSAGE_FIELDS)
 
 
 # ---- a variant ---------------------------------------------------------------------------------
