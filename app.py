@@ -27,4 +27,5 @@ with st.sidebar:
         session.log_out()
         st.rerun()
 
+session.crisis_banner()
 page.run()

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from planner import members
+from planner import campaigns, members, review
+from planner.policy import Action, allows
 from planner.themes import catalog
 from ui.calls import call
 from ui.navigation import ROLE_BLURBS
@@ -12,6 +13,27 @@ from ui.text import plain
 me = actor()
 st.title(f"Welcome, {plain(me.display_name)}")
 st.markdown(f"**{plain(me.team_name)}** · you are **{me.role}**. {ROLE_BLURBS[me.role]}")
+
+waiting = []
+if allows(me.role, Action.REVIEW_MESSAGES):
+    queue = call(review.review_queue, readonly=True).value or []
+    if queue:
+        waiting.append((f"**{len(queue)}** message(s) waiting for your review", "pages/review.py", ":material/rule:"))
+if allows(me.role, Action.EDIT_MESSAGES):
+    back = call(review.inbox, readonly=True).value or []
+    changes = sum(item.status == "changes_requested" for item in back)
+    if changes:
+        waiting.append(
+            (f"**{changes}** of your messages came back with changes requested", "pages/inbox.py", ":material/inbox:")
+        )
+active = call(campaigns.list_campaigns, readonly=True, statuses=["active"]).value or []
+if waiting or active:
+    with st.container(border=True):
+        st.markdown("**Needs you today**" if waiting else "**Running now**")
+        for text, page, icon in waiting:
+            st.page_link(page, label=text, icon=icon)
+        for campaign in active:
+            st.markdown(f":green-badge[active] {plain(campaign.name)} · until {campaign.end_date:%d %b %Y}")
 
 st.subheader("How a campaign is planned here")
 st.caption(

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from planner import messages
+from planner import messages, review
 from planner.languages import Language
 from planner.models import CampaignStatus
 from planner.policy import Action, allows
 from planner.text import platforms
-from ui import studio
+from ui import review_view, studio
 from ui.calls import call
 from ui.campaign_picker import pick_plan
 from ui.session import actor
@@ -49,6 +49,7 @@ if message is None:
     st.stop()
 
 st.caption(f"{message.status} · by {message.author} · changed {message.updated_at:%d %b %Y %H:%M} UTC")
+studio.review_status(message, editable)
 with st.expander("The message: idea, themes, messenger, sources and consent", icon=":material/description:"):
     if studio.message_form(plan, message, editable):
         st.rerun()
@@ -92,5 +93,10 @@ with suggestions:
     if editable:
         studio.theme_suggestions(message, "\n".join(typed))
 
-with st.expander("History and comparison", icon=":material/history:"):
+with st.expander("Versions and comparison", icon=":material/difference:"):
     studio.history(message)
+with st.expander("Review: discussion and history", icon=":material/forum:"):
+    view = call(review.review, readonly=True, message_id=message.id).value
+    if view:
+        review_view.comments(view, can_comment=editable)
+        review_view.history(message.id)

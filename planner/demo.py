@@ -14,10 +14,10 @@ from datetime import date, datetime, timedelta
 import yaml
 from sqlmodel import Session, select
 
-from planner import audit, campaigns, messages, passwords
+from planner import audit, campaigns, messages, passwords, review
 from planner.config import CONTENT_DIR, ROOT, settings
 from planner.errors import ValidationFailed
-from planner.models import CampaignStatus, LoginSession, Membership, PersonalDetail, Role, Team, User
+from planner.models import CampaignStatus, LoginSession, Membership, MessageStatus, PersonalDetail, Role, Team, User
 from planner.policy import load_actor
 
 DEMO_SLUG = "demo"
@@ -155,23 +155,7 @@ def _next_24_july(today: date) -> date:
 
 def seed_campaigns(session: Session, *, team: Team, now: datetime) -> None:
     """Demo campaigns built as a user would: from templates, through the same services."""
-    drafter = session.exec(
-        select(Membership)
-        .join(User, User.id == Membership.user_id)
-        .where(User.username == "drafter", Membership.team_id == team.id)
-    ).one()
-    token = LoginSession(
-        token_hash=secrets.token_hex(32),
-        user_id=drafter.user_id,
-        membership_id=drafter.id,
-        team_id=team.id,
-        created_at=now,
-        last_seen_at=now,
-        expires_at=now + timedelta(minutes=5),
-    )
-    session.add(token)
-    session.commit()
-    actor = load_actor(session, token, now=now)
+    actor, token = _demo_actor(session, team.id, "drafter", now)
     existing = {c.name for c in campaigns.list_campaigns(session, actor=actor, now=now)}
     today = now.date()
     for spec in CAMPAIGNS:
@@ -200,8 +184,94 @@ def seed_campaigns(session: Session, *, team: Team, now: datetime) -> None:
                 session, actor=actor, now=now, campaign_id=plan.id, expected_version=plan.version, status=status
             )
     seed_messages(session, actor=actor, now=now)
+    seed_review_states(session, drafter=actor, now=now)
     token.revoked_at = now
     session.add(token)
+    session.commit()
+
+
+# Where each demo message stands in review, so a newcomer sees every state of the workflow.
+REVIEW_STATES = {
+    "She knocks on our door": MessageStatus.APPROVED,
+    "Living with polio, in their own words": MessageStatus.IN_REVIEW,
+    "Protecting a child's life is a duty": MessageStatus.APPROVED,  # sensitive: two approvals
+    "Med students answer the family forwards": MessageStatus.CHANGES_REQUESTED,  # unsourced statistic
+    "Two cities, one grief": MessageStatus.IN_REVIEW,
+    "Condolence before blame": MessageStatus.APPROVED,
+    "Verses for both cities": MessageStatus.DRAFT,
+    "A day in the queue at Torkham": MessageStatus.ON_HOLD,
+    "What a closed gate costs your bazaar": MessageStatus.DRAFT,
+    "Who gains from a closed border?": MessageStatus.IN_REVIEW,  # the clichéd blame framing
+    "Three checks before you forward": MessageStatus.APPROVED,
+    "Real answers are rarely one line long": MessageStatus.ARCHIVED,
+}
+REVIEW_COMMENTS = {
+    MessageStatus.CHANGES_REQUESTED: "The 70% figure has no source. Add the survey it comes from, or drop the number.",
+    MessageStatus.ON_HOLD: "Holding until the crossing reopens: posting now could read as mocking people in the queue.",
+}
+
+
+def _demo_actor(session: Session, team_id: int, username: str, now: datetime):
+    membership = session.exec(
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(User.username == username, Membership.team_id == team_id)
+    ).one()
+    login = LoginSession(
+        token_hash=secrets.token_hex(32),
+        user_id=membership.user_id,
+        membership_id=membership.id,
+        team_id=team_id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(minutes=5),
+        revoked_at=None,
+    )
+    session.add(login)
+    session.commit()
+    return load_actor(session, login, now=now), login
+
+
+def _approve_as(session: Session, reviewer, message_id: int, now: datetime) -> None:
+    view = review.review(session, actor=reviewer, now=now, message_id=message_id)
+    for finding in view.findings:
+        if finding.severity == "warning" and not finding.acknowledged_by:
+            review.acknowledge(
+                session,
+                actor=reviewer,
+                now=now,
+                message_id=message_id,
+                finding_key=finding.key,
+                content_hash_seen=view.content_hash,
+                note="Checked with the drafter: source and wording are fine.",
+            )
+    review.approve(session, actor=reviewer, now=now, message_id=message_id, content_hash_seen=view.content_hash)
+
+
+def seed_review_states(session: Session, *, drafter, now: datetime) -> None:
+    """Walk demo messages through review with the facilitator and the sensitivity reviewer."""
+    facilitator, first = _demo_actor(session, drafter.team_id, "facilitator", now)
+    reviewer, second = _demo_actor(session, drafter.team_id, "reviewer", now)
+    for summary in messages.list_messages(session, actor=drafter, now=now, status=MessageStatus.DRAFT):
+        target = REVIEW_STATES.get(summary.title, MessageStatus.DRAFT)
+        if target == MessageStatus.DRAFT:
+            continue
+        review.submit(session, actor=drafter, now=now, message_id=summary.id)
+        if target == MessageStatus.CHANGES_REQUESTED:
+            review.request_changes(
+                session, actor=facilitator, now=now, message_id=summary.id, comment=REVIEW_COMMENTS[target]
+            )
+        elif target in (MessageStatus.APPROVED, MessageStatus.ON_HOLD, MessageStatus.ARCHIVED):
+            _approve_as(session, facilitator, summary.id, now)
+            if review.review(session, actor=reviewer, now=now, message_id=summary.id).needed == "sensitivity":
+                _approve_as(session, reviewer, summary.id, now)
+            if target == MessageStatus.ON_HOLD:
+                review.hold(session, actor=facilitator, now=now, message_id=summary.id, comment=REVIEW_COMMENTS[target])
+            if target == MessageStatus.ARCHIVED:
+                review.archive(session, actor=facilitator, now=now, message_id=summary.id)
+    for login in (first, second):
+        login.revoked_at = now
+        session.add(login)
     session.commit()
 
 

@@ -20,6 +20,7 @@ from planner.errors import Conflict, NotFound, ValidationFailed
 from planner.inputs import CleanText, parse
 from planner.languages import Language
 from planner.models import (
+    Approval,
     Campaign,
     CampaignStatus,
     Membership,
@@ -341,6 +342,24 @@ def _audit(session: Session, actor: Actor, message: Message, action: str, now: d
     )
 
 
+def _after_edit(session: Session, actor: Actor, message: Message, now: datetime) -> None:
+    """An edit after approval sends the message back to review and voids the approval (no commit)."""
+    if message.status == MessageStatus.ARCHIVED:
+        raise Conflict("This message is archived and can no longer be changed.")
+    if message.status not in (MessageStatus.APPROVED, MessageStatus.SCHEDULED):
+        return
+    before = message.status
+    message.status = MessageStatus.IN_REVIEW
+    message.submitted_at = now
+    session.add(message)
+    session.exec(
+        update(Approval)
+        .where(Approval.message_id == message.id, col(Approval.voided_at).is_(None))
+        .values(voided_at=now)
+    )
+    _audit(session, actor, message, "message.back_to_review", now, before=before, reason="edited after approval")
+
+
 def _editable_campaign(session: Session, actor: Actor, campaign_id: int) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None or campaign.team_id != actor.team_id:
@@ -399,6 +418,7 @@ def update_message(
     data = parse(MessageInput, **fields)
     _check_refs(session, campaign, data)
     _claim_message(session, message, expected_version, now)
+    _after_edit(session, actor, message, now)
     _apply(message, data)
     session.add(message)
     _revision(session, actor, message, "message", message.id, _message_content(message), now)
@@ -465,6 +485,7 @@ def save_variant(
         session.add(variant)
         session.flush()
     message.updated_at = now
+    _after_edit(session, actor, message, now)
     session.add(message)
     _revision(
         session,
@@ -503,6 +524,7 @@ def remove_variant(
         raise Conflict(STALE)
     session.delete(variant)
     message.updated_at = now
+    _after_edit(session, actor, message, now)
     session.add(message)
     _audit(session, actor, message, "message.variant_removed", now, variant_id=variant_id)
     session.commit()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from planner.db import UTCDateTime, utcnow
@@ -40,6 +40,10 @@ class Team(SQLModel, table=True):
     slug: str = Field(sa_type=String(40), unique=True, index=True)
     name: str = Field(sa_type=String(120))
     created_at: datetime = _when(default_factory=utcnow)
+    # Crisis pause: after an attack nothing goes out until each message is approved again.
+    paused_at: datetime | None = _when(default=None, nullable=True)
+    pause_reason: str = Field(default="", sa_type=String(500))
+    paused_by_membership_id: int | None = None
 
 
 class User(SQLModel, table=True):
@@ -231,6 +235,7 @@ class Message(SQLModel, table=True):
     consent_reference: str = Field(default="", sa_type=String(200))
     sources: list = _ids()  # [{"reference": url or citation, "note": what it supports}]
     status: str = Field(default=MessageStatus.DRAFT, sa_type=String(20), index=True)
+    submitted_at: datetime | None = _when(default=None, nullable=True)  # review queue order
     created_by_membership_id: int = Field(foreign_key="membership.id")
     created_at: datetime = _when(default_factory=utcnow)
     updated_at: datetime = _when(default_factory=utcnow)
@@ -265,4 +270,67 @@ class Revision(SQLModel, table=True):
     number: int
     content: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     author_membership_id: int = Field(foreign_key="membership.id")
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class Approval(SQLModel, table=True):
+    """A reviewer's approval of one exact content of a message (its hash). Voided, never deleted."""
+
+    # At most one live approval of each kind per content: two reviewers clicking at once get one row.
+    __table_args__ = (
+        Index(
+            "uq_approval_live",
+            "message_id",
+            "content_hash",
+            "kind",
+            unique=True,
+            sqlite_where=text("voided_at IS NULL"),
+            postgresql_where=text("voided_at IS NULL"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    message_id: int = Field(foreign_key="message.id", index=True, ondelete="CASCADE")
+    content_hash: str = Field(sa_type=String(64))
+    kind: str = Field(sa_type=String(12))  # "review" (first) or "sensitivity" (second, sensitive themes)
+    membership_id: int = Field(foreign_key="membership.id")
+    created_at: datetime = _when(default_factory=utcnow)
+    voided_at: datetime | None = _when(default=None, nullable=True)
+
+
+class Acknowledgement(SQLModel, table=True):
+    """A reviewer's note on a screening warning, bound to the content it was about."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    message_id: int = Field(foreign_key="message.id", index=True, ondelete="CASCADE")
+    content_hash: str = Field(sa_type=String(64))
+    finding_key: str = Field(sa_type=String(200))  # variant id, rule and matched text
+    note: str = _text()
+    membership_id: int = Field(foreign_key="membership.id")
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class Comment(SQLModel, table=True):
+    """Review discussion on a message; private to the team, never exported with the post."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    message_id: int = Field(foreign_key="message.id", index=True, ondelete="CASCADE")
+    membership_id: int = Field(foreign_key="membership.id")
+    kind: str = Field(default="comment", sa_type=String(20))  # comment, changes_requested, approved, held…
+    body: str = _text()
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class DenylistEntry(SQLModel, table=True):
+    """A domain or handle the team never links to (amplification of extremist material)."""
+
+    __tablename__ = "denylist_entry"
+    __table_args__ = (UniqueConstraint("team_id", "entry", name="uq_denylist_team_entry"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    entry: str = Field(sa_type=String(200))
+    note: str = Field(default="", sa_type=String(300))
+    created_by_membership_id: int = Field(foreign_key="membership.id")
     created_at: datetime = _when(default_factory=utcnow)

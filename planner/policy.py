@@ -28,6 +28,9 @@ class Action(StrEnum):
     ARCHIVE_CAMPAIGNS = "campaign.archive"
     VIEW_MESSAGES = "message.view"
     EDIT_MESSAGES = "message.edit"
+    REVIEW_MESSAGES = "message.review"
+    MANAGE_DENYLIST = "denylist.manage"
+    PAUSE_TEAM = "team.pause"
 
 
 _EVERYONE = frozenset(Role)
@@ -43,6 +46,9 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.ARCHIVE_CAMPAIGNS: frozenset({Role.ADMIN}),
     Action.VIEW_MESSAGES: _EVERYONE,
     Action.EDIT_MESSAGES: _EDITORS,
+    Action.REVIEW_MESSAGES: frozenset({Role.ADMIN, Role.FACILITATOR}),
+    Action.MANAGE_DENYLIST: frozenset({Role.ADMIN}),
+    Action.PAUSE_TEAM: frozenset({Role.ADMIN}),
 }
 
 # Until a one-time password is replaced, the member may do nothing else.

@@ -21,11 +21,22 @@ def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
         plan_pages.append(st.Page("pages/plan.py", title="Plan editor", icon=":material/edit_note:", url_path="plan"))
     studio = st.Page("pages/studio.py", title="Drafting studio", icon=":material/edit:", url_path="studio")
     library = st.Page("pages/library.py", title="Message library", icon=":material/library_books:", url_path="library")
+    write_pages = [studio, library]
+    if allows(actor.role, Action.EDIT_MESSAGES):
+        write_pages.append(
+            st.Page("pages/inbox.py", title="Back from review", icon=":material/inbox:", url_path="inbox")
+        )
+    if allows(actor.role, Action.REVIEW_MESSAGES):
+        write_pages.append(st.Page("pages/review.py", title="Review queue", icon=":material/rule:", url_path="review"))
     sections = {
         "Plan": [*plan_pages, themes],
-        "Write": [studio, library],
+        "Write": write_pages,
         "You and your team": [account],
     }
+    if allows(actor.role, Action.MANAGE_DENYLIST):
+        sections["You and your team"].insert(
+            0, st.Page("pages/safety.py", title="Safety", icon=":material/shield:", url_path="safety")
+        )
     if allows(actor.role, Action.MANAGE_MEMBERS):
         sections["You and your team"].insert(
             0, st.Page("pages/team.py", title="Team members", icon=":material/group:", url_path="team")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner import accounts, db, schema
+from planner import accounts, db, review, schema
 from planner.config import settings
 from planner.errors import AuthenticationFailed, SessionExpired
 from planner.policy import Actor
+from ui.text import plain
 
 TOKEN = "auth.token"  # noqa: S105 - a session_state key, not a secret
 ACTOR = "auth.actor"
@@ -100,3 +101,17 @@ def log_out() -> None:
         with db.session() as s:
             accounts.log_out(s, token=token, now=db.utcnow())
     forget("You have logged out.")
+
+
+def crisis_banner() -> None:
+    """On every page while the team is in a crisis pause."""
+    if actor().must_change_password:
+        return  # nothing but the password form until then
+    with db.session(readonly=True) as s:
+        state = review.pause_state(s, actor=actor(), now=db.utcnow())
+    if state.paused:
+        st.error(
+            f"Crisis pause since {state.since:%d %b %Y %H:%M} UTC — nothing is published. "
+            f"Reason: {plain(state.reason)}",
+            icon=":material/pause_circle:",
+        )

@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from planner import messages
+from planner import messages, review
 from planner.drafting import bidi_flags, link_flags, suggest_hashtags, suggest_themes, word_diff
 from planner.errors import Conflict
 from planner.languages import Language
@@ -414,3 +414,29 @@ def history(message: MessageRead) -> None:
             _as_text(by_number[older].content, subject[0]), _as_text(by_number[newer].content, subject[0]), direction
         )
     )
+
+
+STATUS_NOTES = {
+    "draft": "Not yet submitted.",
+    "in_review": "Waiting for a facilitator. Editing now is fine: the reviewer will see your latest text.",
+    "changes_requested": "A facilitator asked for changes: see the discussion below, edit, then submit again.",
+    "approved": "Approved. Any edit sends it back to review.",
+    "scheduled": "Scheduled. Any edit sends it back to review.",
+    "published": "Published.",
+    "on_hold": "On hold: a facilitator must resume it.",
+    "archived": "Archived: read only.",
+}
+
+
+def review_status(message: MessageRead, editable: bool) -> None:
+    """Where the message is in review, and the submit button when it is the drafter's turn."""
+    note = STATUS_NOTES.get(message.status, "")
+    if message.status in ("draft", "changes_requested") and editable:
+        left, right = st.columns([4, 1])
+        left.info(note, icon=":material/info:")
+        if right.button("Submit for review", type="primary", key=_key(message.id, "submit"), width="stretch"):
+            if call(review.submit, message_id=message.id).ok:
+                st.toast("Submitted. A facilitator will review it.", icon=":material/send:")
+                st.rerun()
+    else:
+        st.info(note, icon=":material/info:")

@@ -15,6 +15,9 @@ EXPECTED = {
     Action.ARCHIVE_CAMPAIGNS: {"admin"},
     Action.VIEW_MESSAGES: {"admin", "facilitator", "drafter", "viewer"},
     Action.EDIT_MESSAGES: {"admin", "facilitator", "drafter"},
+    Action.REVIEW_MESSAGES: {"admin", "facilitator"},
+    Action.MANAGE_DENYLIST: {"admin"},
+    Action.PAUSE_TEAM: {"admin"},
 }
 
 

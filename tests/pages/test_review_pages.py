@@ -1,0 +1,81 @@
+"""The review journey in the app: submit → request changes → resubmit → approve."""
+
+import pytest
+from sqlmodel import select
+
+from planner import db
+from planner.models import Message, MessageStatus
+from tests.pages.conftest import log_in, new_app, texts
+
+TITLE = "Verses for both cities"  # a demo draft
+
+
+def _message() -> Message:
+    with db.session(readonly=True) as s:
+        return s.exec(select(Message).where(Message.title == TITLE)).one()
+
+
+def _studio(username: str):
+    message = _message()
+    at = log_in(new_app(), username)
+    at.session_state["campaign.picker"] = message.campaign_id
+    at.session_state["campaign.current"] = message.campaign_id
+    at.session_state["studio.open_next"] = message.id
+    at.switch_page("pages/studio.py").run()
+    assert not at.exception
+    return at, message
+
+
+def _queue(username: str, message_id: int):
+    at = log_in(new_app(), username)
+    at.session_state["review.message"] = message_id
+    at.switch_page("pages/review.py").run()
+    assert not at.exception
+    return at
+
+
+def test_submit_request_changes_resubmit_approve(app_db):
+    at, message = _studio("drafter")
+    at.button(key=f"studio.{message.id}.submit").click().run()
+    assert _message().status == MessageStatus.IN_REVIEW
+
+    facilitator = _queue("facilitator", message.id)
+    assert TITLE in texts(facilitator)
+    facilitator.button(key=f"review.changes.{message.id}").click().run()
+    assert "Write a comment" in texts(facilitator)  # a comment is required
+    facilitator.text_area(key=f"review.decision.{message.id}").input("Please name the poet's village.")
+    facilitator.button(key=f"review.changes.{message.id}").click().run()
+    assert _message().status == MessageStatus.CHANGES_REQUESTED
+
+    again, _ = _studio("drafter")
+    assert "asked for changes" in texts(again)
+    again.button(key=f"studio.{message.id}.submit").click().run()
+    assert _message().status == MessageStatus.IN_REVIEW
+
+    approver = _queue("facilitator", message.id)
+    for form_key in [b.key for b in approver.button if b.key and "review.ack" in b.key]:
+        finding = form_key.split("review.ack.", 1)[1].rsplit("-", 1)[0].split(".", 1)[1]
+        approver.text_input(key=f"review.note.{finding}").input("Checked with the drafter.")
+        approver.button(key=form_key).click().run()
+    approver.button(key=f"review.approve.{message.id}").click().run()
+    assert not approver.exception
+    assert _message().status == MessageStatus.APPROVED
+
+
+def test_drafters_have_no_review_queue_and_admins_see_submitted_messages(app_db):
+    at, message = _studio("drafter")
+    at.button(key=f"studio.{message.id}.submit").click().run()
+    assert TITLE in texts(_queue("admin", message.id))
+    with pytest.raises(ValueError, match="registered"):
+        log_in(new_app(), "drafter").switch_page("pages/review.py")
+
+
+def test_the_crisis_banner_shows_on_every_page_when_paused(app_db):
+    admin = log_in(new_app(), "admin")
+    admin.switch_page("pages/safety.py").run()
+    admin.text_input(key="safety.reason").input("Attack in Peshawar this morning")
+    admin.button(key="FormSubmitter:safety.pause-Pause every approved and scheduled message").click().run()
+    assert not admin.exception
+    viewer = log_in(new_app(), "viewer")
+    assert "Crisis pause" in texts(viewer)
+    assert "Attack in Peshawar" in texts(viewer)
