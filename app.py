@@ -14,7 +14,7 @@ if current is None:
     session.login_form()
     st.stop()
 
-page = st.navigation(navigation.pages_for(current))
+page = st.navigation(navigation.pages_for(current), expanded=True)
 if st.session_state.pop(session.GO_HOME, False):
     st.toast("Your password is set. Welcome to the team!", icon=":material/check:")
     st.switch_page("pages/home.py")

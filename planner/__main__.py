@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
-from planner import db, demo, schema, teams
+from planner import db, demo, posts, schema, teams
 from planner.errors import PlannerError
 
 
@@ -46,6 +48,36 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    schema.upgrade()
+    with db.session(readonly=True) as s:
+        team = teams.team_by_slug(s, args.team)
+        if team is None:
+            print(f"error: no team with the slug {args.team!r}", file=sys.stderr)
+            return 2
+        start = datetime.combine(args.date_from, time(0), tzinfo=UTC) if args.date_from else None
+        end = datetime.combine(args.date_to + timedelta(days=1), time(0), tzinfo=UTC) if args.date_to else None
+        result = posts.export_posts(
+            s,
+            team_id=team.id,
+            now=db.utcnow(),
+            kind=args.kind,
+            campaign_id=args.campaign,
+            start=start,
+            end=end,
+            zone=args.zone,
+        )
+    out = Path(args.out)
+    for index, (_, data) in enumerate(result.files, start=1):
+        target = out if len(result.files) == 1 else out.with_name(f"{out.stem}-part{index}{out.suffix}")
+        target.write_bytes(data)
+        print(f"wrote {target}")
+    print(f"{result.rows} post(s) exported.")
+    for problem in result.problems:
+        print(f"left out: post {problem.post_id}, {problem.column} = {problem.value!r}: {problem.reason}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m planner", description="Counter-narrative campaign planner.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -63,6 +95,16 @@ def parser() -> argparse.ArgumentParser:
     demo_cmd = commands.add_parser("demo", help="create or refresh the demo team and print its log-ins")
     demo_cmd.add_argument("--if-empty", action="store_true", help="seed only when the database has no team yet")
     demo_cmd.set_defaults(run=_demo)
+
+    export = commands.add_parser("export", help="export the team's plan (iCalendar, CSV, Hootsuite, Sprout)")
+    export.add_argument("kind", choices=posts.EXPORT_KINDS)
+    export.add_argument("--team", required=True, help="the team's slug, e.g. demo")
+    export.add_argument("--campaign", type=int, help="only this campaign (its id)")
+    export.add_argument("--from", dest="date_from", type=date.fromisoformat, help="first day, YYYY-MM-DD")
+    export.add_argument("--to", dest="date_to", type=date.fromisoformat, help="last day, YYYY-MM-DD")
+    export.add_argument("--zone", default="Asia/Karachi", help="time zone of the bulk files' times")
+    export.add_argument("--out", required=True, help="file to write (parts get -part1, -part2…)")
+    export.set_defaults(run=_export)
     return root
 
 

@@ -9,15 +9,27 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import yaml
 from sqlmodel import Session, select
 
-from planner import audit, campaigns, messages, passwords, review
+from planner import audit, campaigns, messages, passwords, posts, review, timing
 from planner.config import CONTENT_DIR, ROOT, settings
 from planner.errors import ValidationFailed
-from planner.models import CampaignStatus, LoginSession, Membership, MessageStatus, PersonalDetail, Role, Team, User
+from planner.models import (
+    CampaignStatus,
+    LoginSession,
+    Membership,
+    MessageStatus,
+    PersonalDetail,
+    Post,
+    PostStatus,
+    Role,
+    Team,
+    User,
+)
 from planner.policy import load_actor
 
 DEMO_SLUG = "demo"
@@ -185,6 +197,7 @@ def seed_campaigns(session: Session, *, team: Team, now: datetime) -> None:
             )
     seed_messages(session, actor=actor, now=now)
     seed_review_states(session, drafter=actor, now=now)
+    seed_calendar(session, team=team, drafter=actor, now=now)
     token.revoked_at = now
     session.add(token)
     session.commit()
@@ -273,6 +286,86 @@ def seed_review_states(session: Session, *, drafter, now: datetime) -> None:
         login.revoked_at = now
         session.add(login)
     session.commit()
+
+
+CHANNELS = {
+    "facebook": "Pak-Afghan Youth Dialogue (Page)",
+    "x": "@PakAfghanYouth",
+    "instagram": "pakafghanyouth",
+    "whatsapp": "Youth Dialogue Channel",
+    "youtube": "Pak-Afghan Youth Dialogue",
+    "telegram": "Dialogue Updates",
+    "tiktok": "@pakafghanyouth",
+    "linkedin": "Pak-Afghan Youth Dialogue",
+}
+POST_HOUR = {
+    "facebook": 18,
+    "x": 20,
+    "instagram": 19,
+    "whatsapp": 17,
+    "youtube": 16,
+    "telegram": 21,
+    "tiktok": 21,
+    "linkedin": 11,
+}
+
+
+def seed_calendar(session: Session, *, team: Team, drafter, now: datetime) -> None:
+    """A realistic month: channels, last weeks' published posts and the coming weeks' schedule.
+
+    Published history is written directly (the services refuse past times, as they should); the
+    coming posts are scheduled through the same service a coordinator uses.
+    """
+    existing = {c.platform: c for c in posts.list_channels(session, actor=drafter, now=now)}
+    admin, login = _demo_actor(session, team.id, "admin", now)
+    for platform, name in CHANNELS.items():
+        if platform not in existing:
+            existing[platform] = posts.add_channel(session, actor=admin, now=now, platform=platform, name=name)
+    login.revoked_at = now
+    session.add(login)
+    session.commit()
+    if session.exec(select(Post.id).where(Post.team_id == team.id).limit(1)).first() is not None:
+        return
+    today = now.astimezone(ZoneInfo("Asia/Karachi")).date()
+    running = {c.id for c in campaigns.list_campaigns(session, actor=drafter, now=now, statuses=["active"])}
+    for option in posts.schedulable(session, actor=drafter, now=now):
+        if option.campaign_id not in running:
+            continue
+        channel = existing[option.platform]
+        hour = POST_HOUR[option.platform]
+        for weeks_ago in (3, 2, 1):
+            day = today - timedelta(days=7 * weeks_ago - (option.variant_id % 3))
+            when = timing.to_utc(day, time(hour, 0), "Asia/Karachi")
+            native = f"{option.variant_id}{day:%m%d}"
+            session.add(
+                Post(
+                    team_id=team.id,
+                    campaign_id=option.campaign_id,
+                    message_id=option.message_id,
+                    variant_id=option.variant_id,
+                    channel_id=channel.id,
+                    scheduled_at=when,
+                    status=PostStatus.PUBLISHED,
+                    permalink=f"https://{option.platform}.example.org/pakafghanyouth/{native}",
+                    platform_post_id=native,
+                    published_at=when,
+                    created_by_membership_id=drafter.membership_id,
+                    created_at=when,
+                )
+            )
+        session.commit()
+        first = today + timedelta(days=1 + option.variant_id % 4)
+        posts.schedule_post(
+            session,
+            actor=drafter,
+            now=now,
+            variant_id=option.variant_id,
+            channel_id=channel.id,
+            day=first,
+            at=time(hour, 0),
+            zone="Asia/Kabul" if option.language in ("ps", "fa") else "Asia/Karachi",
+            repeat_weekly_until=first + timedelta(days=14),
+        )
 
 
 def seed_messages(session: Session, *, actor, now: datetime) -> None:

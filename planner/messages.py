@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
 from sqlmodel import Session, col, func, select, update
 
-from planner import audit
+from planner import audit, posts
 from planner.drafting import fold
 from planner.errors import Conflict, NotFound, ValidationFailed
 from planner.inputs import CleanText, parse
@@ -357,7 +357,17 @@ def _after_edit(session: Session, actor: Actor, message: Message, now: datetime)
         .where(Approval.message_id == message.id, col(Approval.voided_at).is_(None))
         .values(voided_at=now)
     )
-    _audit(session, actor, message, "message.back_to_review", now, before=before, reason="edited after approval")
+    held = posts.hold_posts(session, message.id)
+    _audit(
+        session,
+        actor,
+        message,
+        "message.back_to_review",
+        now,
+        before=before,
+        reason="edited after approval",
+        posts_held=held,
+    )
 
 
 def _editable_campaign(session: Session, actor: Actor, campaign_id: int) -> Campaign:

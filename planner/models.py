@@ -44,6 +44,8 @@ class Team(SQLModel, table=True):
     paused_at: datetime | None = _when(default=None, nullable=True)
     pause_reason: str = Field(default="", sa_type=String(500))
     paused_by_membership_id: int | None = None
+    # More posts than this on one channel within an hour is flagged on the calendar.
+    posts_per_channel_hour: int = 2
 
 
 class User(SQLModel, table=True):
@@ -334,3 +336,45 @@ class DenylistEntry(SQLModel, table=True):
     note: str = Field(default="", sa_type=String(300))
     created_by_membership_id: int = Field(foreign_key="membership.id")
     created_at: datetime = _when(default_factory=utcnow)
+
+
+class PostStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    HELD = "held"  # the message went back to review, or a crisis pause: needs approval again
+    PUBLISHED = "published"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Channel(SQLModel, table=True):
+    """A team's named account on a platform, e.g. the 'Youth Dialogue' Facebook Page."""
+
+    __table_args__ = (UniqueConstraint("team_id", "platform", "name", name="uq_channel_team_platform_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    platform: str = Field(sa_type=String(20))
+    name: str = Field(sa_type=String(120))
+    active: bool = True
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class Post(SQLModel, table=True):
+    """One approved variant on one channel at one time. Stored in UTC; entered in a named zone."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    variant_id: int = Field(foreign_key="variant.id", index=True)
+    channel_id: int = Field(foreign_key="channel.id", index=True)
+    scheduled_at: datetime = _when(index=True)
+    entered_zone: str = Field(default="Asia/Karachi", sa_type=String(40))
+    status: str = Field(default=PostStatus.SCHEDULED, sa_type=String(20), index=True)
+    series: str | None = Field(default=None, sa_type=String(36))  # weekly repeats share a series id
+    permalink: str = Field(default="", sa_type=String(500))
+    platform_post_id: str = Field(default="", sa_type=String(100), index=True)
+    published_at: datetime | None = _when(default=None, nullable=True)
+    failure_reason: str = Field(default="", sa_type=String(500))
+    created_by_membership_id: int = Field(foreign_key="membership.id")
+    created_at: datetime = _when(default_factory=utcnow)
+    version: int = 1

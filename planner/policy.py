@@ -31,6 +31,8 @@ class Action(StrEnum):
     REVIEW_MESSAGES = "message.review"
     MANAGE_DENYLIST = "denylist.manage"
     PAUSE_TEAM = "team.pause"
+    SCHEDULE_POSTS = "post.schedule"
+    MANAGE_CHANNELS = "channel.manage"
 
 
 _EVERYONE = frozenset(Role)
@@ -49,6 +51,8 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.REVIEW_MESSAGES: frozenset({Role.ADMIN, Role.FACILITATOR}),
     Action.MANAGE_DENYLIST: frozenset({Role.ADMIN}),
     Action.PAUSE_TEAM: frozenset({Role.ADMIN}),
+    Action.SCHEDULE_POSTS: _EDITORS,
+    Action.MANAGE_CHANNELS: frozenset({Role.ADMIN}),
 }
 
 # Until a one-time password is replaced, the member may do nothing else.

@@ -14,7 +14,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, col, select, update
 
-from planner import audit
+from planner import audit, posts
 from planner.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from planner.inputs import clean_text
 from planner.messages import MESSAGE_FIELDS, MessageRead, _message, _read
@@ -367,6 +367,7 @@ def approve(
     complete = needed_approval([*given, GivenApproval(kind, actor.membership_id)], sensitive=sensitive) is None
     if complete:
         _move(session, actor, message, MessageStatus.APPROVED, Transition.APPROVE, digest, now, approval=kind)
+        posts.release_posts(session, message, now)
     else:
         audit.record(
             session,
@@ -397,6 +398,7 @@ def hold(session: Session, *, actor: Actor, now: datetime, message_id: int, comm
     actor, message, digest = _transition(session, actor, now, message_id, Transition.HOLD, comment)
     _move(session, actor, message, MessageStatus.ON_HOLD, Transition.HOLD, digest, now)
     void_approvals(session, message, now)
+    posts.hold_posts(session, message.id)
     _comment(session, actor, message, "held", comment, now)
     session.commit()
     return _read(session, message)
@@ -418,6 +420,7 @@ def archive(session: Session, *, actor: Actor, now: datetime, message_id: int, c
     actor, message, digest = _transition(session, actor, now, message_id, Transition.ARCHIVE, comment)
     _move(session, actor, message, MessageStatus.ARCHIVED, Transition.ARCHIVE, digest, now)
     void_approvals(session, message, now)
+    posts.cancel_posts(session, message.id)
     _comment(session, actor, message, "archived", comment, now)
     session.commit()
     return _read(session, message)
@@ -677,6 +680,7 @@ def pause_team(session: Session, *, actor: Actor, now: datetime, reason: str) ->
         digest = content_hash(session, message)
         _move(session, actor, message, MessageStatus.ON_HOLD, Transition.HOLD, digest, now, crisis=True)
         void_approvals(session, message, now)
+        posts.hold_posts(session, message.id)
         _comment(session, actor, message, "held", f"Crisis pause: {reason}", now)
     team.paused_at, team.pause_reason, team.paused_by_membership_id = now, reason, actor.membership_id
     session.add(team)

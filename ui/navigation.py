@@ -28,9 +28,11 @@ def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
         )
     if allows(actor.role, Action.REVIEW_MESSAGES):
         write_pages.append(st.Page("pages/review.py", title="Review queue", icon=":material/rule:", url_path="review"))
+    calendar = st.Page("pages/calendar.py", title="Calendar", icon=":material/calendar_month:", url_path="calendar")
     sections = {
         "Plan": [*plan_pages, themes],
         "Write": write_pages,
+        "Publish": [calendar],
         "You and your team": [account],
     }
     if allows(actor.role, Action.MANAGE_DENYLIST):

@@ -121,3 +121,19 @@ def test_the_demo_holds_messages_with_variants_in_all_four_languages(database):
         languages = set(s.exec(select(Variant.language)).all())
         assert count(Message) >= 10
     assert languages == {"en", "ur", "ps", "fa"}
+
+
+@pytest.mark.parametrize("kind", ["ics", "csv", "hootsuite", "sprout"])
+def test_the_demo_plan_exports_from_the_command_line(database, tmp_path, capsys, kind):
+    main(["demo"])
+    out = tmp_path / f"plan.{'ics' if kind == 'ics' else 'csv'}"
+    assert main(["export", kind, "--team", "demo", "--out", str(out)]) == 0
+    written = sorted(tmp_path.glob("plan*"))
+    assert written and all(path.stat().st_size > 0 for path in written)
+    assert "post(s) exported" in capsys.readouterr().out
+
+
+def test_exporting_an_unknown_team_is_refused(database, tmp_path, capsys):
+    main(["migrate"])
+    assert main(["export", "ics", "--team", "nobody", "--out", str(tmp_path / "x.ics")]) == 2
+    assert "no team" in capsys.readouterr().err

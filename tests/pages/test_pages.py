@@ -13,14 +13,15 @@ EVERYONE = [
     "pages/campaign.py",
     "pages/studio.py",
     "pages/library.py",
+    "pages/calendar.py",
     "pages/themes.py",
     "pages/account.py",
 ]
 PAGES_BY_ROLE = {
-    "admin": [*EVERYONE, "pages/plan.py", "pages/team.py"],
-    "facilitator": [*EVERYONE, "pages/plan.py"],
-    "reviewer": [*EVERYONE, "pages/plan.py"],
-    "drafter": [*EVERYONE, "pages/plan.py"],
+    "admin": [*EVERYONE, "pages/plan.py", "pages/team.py", "pages/review.py", "pages/inbox.py", "pages/safety.py"],
+    "facilitator": [*EVERYONE, "pages/plan.py", "pages/review.py", "pages/inbox.py"],
+    "reviewer": [*EVERYONE, "pages/plan.py", "pages/review.py", "pages/inbox.py"],
+    "drafter": [*EVERYONE, "pages/plan.py", "pages/inbox.py"],
     "viewer": EVERYONE,
 }
 HEADINGS = {
@@ -30,6 +31,10 @@ HEADINGS = {
     "pages/plan.py": "Plan editor",
     "pages/studio.py": "Drafting studio",
     "pages/library.py": "Message library",
+    "pages/calendar.py": "Calendar",
+    "pages/review.py": "Review queue",
+    "pages/inbox.py": "Back from review",
+    "pages/safety.py": "Safety",
     "pages/themes.py": "Themes",
     "pages/team.py": "Team members",
     "pages/account.py": "My account",

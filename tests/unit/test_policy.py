@@ -18,6 +18,8 @@ EXPECTED = {
     Action.REVIEW_MESSAGES: {"admin", "facilitator"},
     Action.MANAGE_DENYLIST: {"admin"},
     Action.PAUSE_TEAM: {"admin"},
+    Action.SCHEDULE_POSTS: {"admin", "facilitator", "drafter"},
+    Action.MANAGE_CHANNELS: {"admin"},
 }
 
 

@@ -1,0 +1,227 @@
+"""Calendar: approved variants become posts; month, week and list views in both local times."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import streamlit as st
+
+from planner import campaigns, db, posts
+from planner.languages import Language
+from planner.models import PostStatus
+from planner.policy import Action, allows
+from planner.text import platforms
+from planner.themes import catalog
+from planner.timing import ZONES, local
+from ui import calendar_view
+from ui.calls import call
+from ui.session import actor
+
+EXPORTS = {
+    "ics": "iCalendar (.ics)",
+    "csv": "Plan as CSV",
+    "hootsuite": "Hootsuite bulk CSV",
+    "sprout": "Sprout Social bulk CSV",
+}
+
+me = actor()
+can_schedule = allows(me.role, Action.SCHEDULE_POSTS)
+st.title("Calendar")
+st.caption("Every post shows Pakistan time (UTC+5) and Afghanistan time (UTC+4:30). Times are stored in UTC.")
+
+today = local(db.utcnow(), "Asia/Karachi").date()
+top = st.columns([2, 2, 3])
+view = top[0].segmented_control("View", ["Month", "Week", "List"], default="Month", key="calendar.view") or "Month"
+anchor = top[1].date_input("Go to", value=today, key="calendar.anchor")
+campaign_names = {c.id: c.name for c in call(campaigns.list_campaigns, readonly=True).value or []}
+with top[2]:
+    campaign_id = st.selectbox(
+        "Campaign",
+        list(campaign_names),
+        index=None,
+        placeholder="All campaigns",
+        format_func=campaign_names.get,
+        key="calendar.campaign",
+    )
+a, b, c, d = st.columns(4)
+theme = a.selectbox(
+    "Theme",
+    catalog().ids(),
+    index=None,
+    placeholder="Any",
+    key="calendar.theme",
+    format_func=lambda t: catalog().get(t).label(),
+)
+platform = b.selectbox(
+    "Platform",
+    platforms().variant_ids(),
+    index=None,
+    placeholder="Any",
+    key="calendar.platform",
+    format_func=lambda p: platforms().variant(p).label,
+)
+language = c.selectbox(
+    "Language",
+    [str(x) for x in Language],
+    index=None,
+    placeholder="Any",
+    key="calendar.language",
+    format_func=lambda code: Language(code).label,
+)
+statuses = d.multiselect(
+    "Status", list(PostStatus), default=[s for s in PostStatus if s != PostStatus.CANCELLED], key="calendar.status"
+)
+
+if view == "Week":
+    first = anchor - timedelta(days=anchor.weekday())
+    last = first + timedelta(days=7)
+elif view == "Month":
+    first = anchor.replace(day=1) - timedelta(days=7)
+    last = (anchor.replace(day=28) + timedelta(days=14)).replace(day=1) + timedelta(days=7)
+else:
+    first, last = anchor - timedelta(days=7), anchor + timedelta(days=60)
+start = datetime.combine(first, time(0), tzinfo=UTC) - timedelta(hours=5)
+end = datetime.combine(last, time(0), tzinfo=UTC)
+shown = call(
+    posts.calendar,
+    readonly=True,
+    start=start,
+    end=end,
+    campaign_id=campaign_id,
+    theme=theme,
+    platform=platform,
+    language=language,
+    statuses=statuses,
+).value
+
+if shown is not None:
+    for warning in shown.warnings:
+        st.warning(warning.message, icon=":material/warning:")
+    calendar_view.legend(shown.posts)
+    if view == "Month":
+        st.subheader(f"{anchor:%B %Y}")
+        calendar_view.month(shown.posts, anchor.replace(day=1))
+    elif view == "Week":
+        st.subheader(f"Week of {first:%d %b %Y}")
+        calendar_view.week(shown.posts, first)
+    else:
+        calendar_view.table(shown.posts)
+    chosen = next((p for p in shown.posts if p.id == st.session_state.get(calendar_view.SELECTED)), None)
+    if chosen:
+        calendar_view.post_panel(chosen, can_schedule)
+    elif shown.posts:
+        st.caption("Click a post to copy its text, mark it published, or move it.")
+
+if can_schedule:
+    with st.expander("Schedule a post", icon=":material/add_alarm:", expanded=shown is not None and not shown.posts):
+        options = call(posts.schedulable, readonly=True, campaign_id=campaign_id).value or []
+        if not options:
+            st.info("Nothing approved to schedule yet: messages appear here once a facilitator approves them.")
+        else:
+            by_id = {o.variant_id: o for o in options}
+            variant_id = st.selectbox(
+                "Approved variant",
+                list(by_id),
+                key="calendar.new.variant",
+                format_func=lambda v: (
+                    f"{by_id[v].message_title} · {platforms().variant(by_id[v].platform).label} · "
+                    f"{Language(by_id[v].language).english} ({by_id[v].campaign_name})"
+                ),
+            )
+            option = by_id[variant_id]
+            if not option.channels:
+                st.warning(
+                    f"Your team has no {platforms().variant(option.platform).label} account yet. "
+                    "An admin adds one under Channels below."
+                )
+            else:
+                with st.form("calendar.new"):
+                    channels = {ch.id: ch.name for ch in option.channels}
+                    channel_id = st.selectbox(
+                        "Account", list(channels), format_func=channels.get, key="calendar.new.channel"
+                    )
+                    left, middle, right = st.columns(3)
+                    zone = left.selectbox("Time zone", list(ZONES), format_func=ZONES.get, key="calendar.new.zone")
+                    day = middle.date_input("Day", value=today + timedelta(days=1), key="calendar.new.day")
+                    at = right.time_input("Time", value=time(18, 0), step=300, key="calendar.new.time")
+                    repeat = st.date_input("Repeat weekly until (optional)", value=None, key="calendar.new.until")
+                    if st.form_submit_button("Schedule", type="primary"):
+                        made = call(
+                            posts.schedule_post,
+                            variant_id=variant_id,
+                            channel_id=channel_id,
+                            day=day,
+                            at=at,
+                            zone=zone,
+                            repeat_weekly_until=repeat,
+                            labels={"time": "Time", "repeat_until": "Repeat until"},
+                        )
+                        if made.ok:
+                            st.session_state[calendar_view.SELECTED] = made.value[0].id
+                            st.toast(f"Scheduled {len(made.value)} post(s).", icon=":material/event_available:")
+                            st.rerun()
+
+with st.expander("Channels: the team's accounts", icon=":material/account_tree:"):
+    channels = call(posts.list_channels, readonly=True).value or []
+    for channel in channels:
+        st.markdown(f"- {platforms().variant(channel.platform).label}: **{channel.name}**")
+    if not channels:
+        st.caption("No accounts yet.")
+    if allows(me.role, Action.MANAGE_CHANNELS):
+        with st.form("calendar.channel"):
+            left, right = st.columns(2)
+            kind = left.selectbox(
+                "Platform",
+                platforms().variant_ids(),
+                key="calendar.channel.platform",
+                format_func=lambda p: platforms().variant(p).label,
+            )
+            name = right.text_input("Account name", key="calendar.channel.name", placeholder="e.g. Youth Dialogue Page")
+            if st.form_submit_button("Add account") and call(posts.add_channel, platform=kind, name=name).ok:
+                st.session_state.pop("calendar.channel.name", None)
+                st.rerun()
+
+with st.expander("Export the plan", icon=":material/download:"):
+    st.caption(
+        "iCalendar for any calendar app; a CSV of the whole plan with both local times; bulk files for "
+        "Hootsuite and Sprout Social (only posts still to go out; in the tool, choose the mm/dd/yyyy date order "
+        "and upload one account's posts at a time). Rows a tool would refuse are listed, never silently changed."
+    )
+    left, middle, right = st.columns(3)
+    kind = left.selectbox("Format", list(EXPORTS), format_func=EXPORTS.get, key="calendar.export.kind")
+    zone = middle.selectbox(
+        "Times in",
+        list(ZONES),
+        format_func=ZONES.get,
+        key="calendar.export.zone",
+        help="For Hootsuite and Sprout: the time zone set in that tool.",
+    )
+    scope = right.selectbox(
+        "Campaign",
+        [None, *campaign_names],
+        key="calendar.export.campaign",
+        format_func=lambda c: "All campaigns" if c is None else campaign_names[c],
+    )
+    wanted = (kind, zone, scope)
+    if st.button("Prepare the files", key="calendar.export.go", icon=":material/build:"):
+        st.session_state["calendar.export"] = (
+            wanted,
+            call(posts.export, readonly=True, kind=kind, campaign_id=scope, zone=zone).value,
+        )
+    prepared, made = st.session_state.get("calendar.export", (None, None))
+    if made is not None and prepared == wanted:
+        for name, data in made.files:
+            st.download_button(
+                f"Download {name}",
+                data=data,
+                file_name=name,
+                key=f"calendar.export.{name}",
+                mime="text/calendar" if name.endswith(".ics") else "text/csv",
+                icon=":material/download:",
+            )
+        st.caption(f"{made.rows} post(s) in the export.")
+        if made.problems:
+            st.warning(f"{len(made.problems)} row(s) left out:", icon=":material/warning:")
+            st.dataframe(
+                [{"Post": p.post_id, "Column": p.column, "Value": p.value, "Reason": p.reason} for p in made.problems],
+                hide_index=True,
+                width="stretch",
+            )

@@ -1,0 +1,56 @@
+"""Scheduling in the app: an approved variant goes on the calendar and shows in both local times."""
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from planner import db
+from planner.models import Post, PostStatus
+from planner.timing import local
+from tests.pages.conftest import log_in, new_app, texts
+
+
+def test_a_coordinator_schedules_a_post_and_sees_it_on_the_calendar_in_both_times(app_db):
+    at = log_in(new_app(), "drafter")
+    at.switch_page("pages/calendar.py").run()
+    assert not at.exception
+    with db.session(readonly=True) as s:
+        before = len(s.exec(select(Post.id)).all())
+    day = local(db.utcnow(), "Asia/Kabul").date() + timedelta(days=3)
+    at.selectbox(key="calendar.new.zone").set_value("Asia/Kabul")
+    at.date_input(key="calendar.new.day").set_value(day)
+    at.button(key="FormSubmitter:calendar.new-Schedule").click().run()
+    assert not at.exception
+    with db.session(readonly=True) as s:
+        newest = s.exec(select(Post).order_by(Post.id.desc())).first()
+        assert len(s.exec(select(Post.id)).all()) == before + 1
+    assert newest.status == PostStatus.SCHEDULED
+    assert local(newest.scheduled_at, "Asia/Kabul").strftime("%H:%M") == "18:00"
+    shown = texts(at)
+    assert "18:30 PKT · 18:00 AFT" in shown  # the post panel opens on the new post, in both local times
+
+
+def test_a_past_time_is_refused_and_says_why(app_db):
+    at = log_in(new_app(), "drafter")
+    at.switch_page("pages/calendar.py").run()
+    at.date_input(key="calendar.new.day").set_value(local(db.utcnow(), "Asia/Karachi").date() - timedelta(days=1))
+    at.button(key="FormSubmitter:calendar.new-Schedule").click().run()
+    assert "has passed" in texts(at)
+
+
+def test_every_view_renders_and_a_viewer_cannot_schedule(app_db):
+    at = log_in(new_app(), "viewer")
+    at.switch_page("pages/calendar.py").run()
+    for view in ("Week", "List", "Month"):
+        at.segmented_control(key="calendar.view").set_value(view).run()
+        assert not at.exception
+    assert not [b for b in at.button if b.key and b.key.startswith("FormSubmitter:calendar.new")]
+
+
+def test_the_plan_exports_as_icalendar_from_the_calendar(app_db):
+    at = log_in(new_app(), "viewer")
+    at.switch_page("pages/calendar.py").run()
+    at.selectbox(key="calendar.export.kind").set_value("ics").run()
+    at.button(key="calendar.export.go").click().run()
+    assert not at.exception
+    assert "post(s) in the export" in texts(at)
