@@ -37,19 +37,15 @@ def theme_colour(theme_ids: list[str]) -> str:
     return COLOURS[ids.index(first) % len(COLOURS)] if first else "gray"
 
 
-def _chip(post: PostRead, key: str) -> None:
+def _chip(post: PostRead, key: str, *, with_title: bool) -> None:
     pk = local(post.scheduled_at, "Asia/Karachi")
+    title = f" {post.message_title[:24]}" if with_title else ""
     label = (
         f":{theme_colour(post.themes)}[●] {pk:%H:%M} {SHORT_PLATFORM.get(post.platform, post.platform)}·"
-        f"{post.language} {post.message_title[:22]}{STATUS_MARK[post.status]}"
+        f"{post.language}{STATUS_MARK[post.status]}{title}"
     )
-    if st.button(
-        label,
-        key=key,
-        help=f"{both_local(post.scheduled_at)} · {post.channel_name} · {post.status}",
-        width="stretch",
-        type="tertiary",
-    ):
+    tip = f"{post.message_title} — {both_local(post.scheduled_at)} · {post.channel_name} · {post.status}"
+    if st.button(label, key=key, help=tip, width="stretch", type="tertiary"):
         st.session_state[SELECTED] = post.id
 
 
@@ -71,11 +67,11 @@ def month(shown: list[PostRead], first_day: date) -> None:
         column.markdown(f"**{name}**")
     for week in monthcal.Calendar().monthdatescalendar(first_day.year, first_day.month):
         for column, day in zip(st.columns(7), week, strict=True):
-            with column.container(border=True, height=150):
+            with column.container(border=True, height=170):
                 muted = day.month != first_day.month
                 st.markdown(f":gray[{day.day}]" if muted else f"**{day.day}**")
                 for post in by_day.get(day, []):
-                    _chip(post, f"calendar.m.{post.id}")
+                    _chip(post, f"calendar.m.{post.id}", with_title=False)
 
 
 def week(shown: list[PostRead], monday: date) -> None:
@@ -86,7 +82,7 @@ def week(shown: list[PostRead], monday: date) -> None:
             for post in shown:
                 if local(post.scheduled_at, "Asia/Karachi").date() == day:
                     with st.container(border=True):
-                        _chip(post, f"calendar.w.{post.id}")
+                        _chip(post, f"calendar.w.{post.id}", with_title=True)
                         af = local(post.scheduled_at, "Asia/Kabul")
                         st.caption(f"{af:%H:%M} AFT · {plain(post.channel_name)}")
 
