@@ -28,6 +28,9 @@ st.title("Calendar")
 st.caption("Every post shows Pakistan time (UTC+5) and Afghanistan time (UTC+4:30). Times are stored in UTC.")
 
 today = local(db.utcnow(), "Asia/Karachi").date()
+if calendar_view.OPEN_WEEK in st.session_state:  # "+N more" in a month cell
+    st.session_state["calendar.view"] = "Week"
+    st.session_state["calendar.anchor"] = st.session_state.pop(calendar_view.OPEN_WEEK)
 top = st.columns([2, 2, 3])
 view = top[0].segmented_control("View", ["Month", "Week", "List"], default="Month", key="calendar.view") or "Month"
 anchor = top[1].date_input("Go to", value=today, key="calendar.anchor")

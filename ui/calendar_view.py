@@ -17,7 +17,9 @@ from ui.calls import call
 from ui.text import plain
 
 SELECTED = "calendar.post"
-COLOURS = ["blue", "green", "orange", "violet", "red", "gray"]
+OPEN_WEEK = "calendar.open_week"  # a day whose week the next run shows
+COLOURS = ["blue", "green", "orange", "violet", "red", "yellow", "primary", "gray"]
+PER_DAY = 3  # chips shown in a month cell; the rest open the week view
 SHORT_PLATFORM = {
     "x": "X",
     "facebook": "FB",
@@ -70,8 +72,14 @@ def month(shown: list[PostRead], first_day: date) -> None:
             with column.container(border=True, height=170):
                 muted = day.month != first_day.month
                 st.markdown(f":gray[{day.day}]" if muted else f"**{day.day}**")
-                for post in by_day.get(day, []):
+                day_posts = by_day.get(day, [])
+                for post in day_posts[:PER_DAY]:
                     _chip(post, f"calendar.m.{post.id}", with_title=False)
+                if len(day_posts) > PER_DAY and st.button(
+                    f"+{len(day_posts) - PER_DAY} more", key=f"calendar.more.{day}", type="tertiary"
+                ):
+                    st.session_state[OPEN_WEEK] = day
+                    st.rerun()
 
 
 def week(shown: list[PostRead], monday: date) -> None:

@@ -54,3 +54,25 @@ def test_the_plan_exports_as_icalendar_from_the_calendar(app_db):
     at.button(key="calendar.export.go").click().run()
     assert not at.exception
     assert "post(s) in the export" in texts(at)
+
+
+def test_a_busy_day_shows_three_posts_and_opens_its_week_for_the_rest(app_db):
+    with db.session() as s:
+        template = s.exec(select(Post).where(Post.status == PostStatus.SCHEDULED)).first()
+        for minutes in (10, 20, 30, 40):
+            s.add(
+                Post(
+                    **template.model_dump(exclude={"id", "scheduled_at"}),
+                    scheduled_at=template.scheduled_at + timedelta(minutes=minutes),
+                )
+            )
+        s.commit()
+        day = local(template.scheduled_at, "Asia/Karachi").date()
+    at = log_in(new_app(), "viewer")
+    at.session_state["calendar.anchor"] = day
+    at.switch_page("pages/calendar.py").run()
+    more = next(b for b in at.button if b.key == f"calendar.more.{day}")
+    assert more.label.startswith("+")
+    more.click().run()
+    assert not at.exception
+    assert at.segmented_control(key="calendar.view").value == "Week"
