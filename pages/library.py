@@ -7,6 +7,7 @@ from planner.languages import Language
 from planner.models import MessageStatus
 from planner.text import platforms
 from planner.themes import catalog
+from ui import filters
 from ui.calls import call
 from ui.campaign_picker import CURRENT, PICKER
 
@@ -16,38 +17,10 @@ st.caption("Search works in English, Urdu, Pashto and Dari, whichever way ی, ک
 query = st.text_input("Search", key="library.query", placeholder="e.g. polio, پولیو, Torkham, غم")
 campaign_names = {c.id: c.name for c in call(campaigns.list_campaigns, readonly=True).value or []}
 a, b, c, d, e = st.columns(5)
-campaign_id = a.selectbox(
-    "Campaign",
-    list(campaign_names),
-    index=None,
-    placeholder="Any",
-    format_func=campaign_names.get,
-    key="library.campaign",
-)
-theme = b.selectbox(
-    "Theme",
-    catalog().ids(),
-    index=None,
-    placeholder="Any",
-    format_func=lambda t: catalog().get(t).label(),
-    key="library.theme",
-)
-language = c.selectbox(
-    "Language",
-    [str(x) for x in Language],
-    index=None,
-    placeholder="Any",
-    format_func=lambda code: Language(code).label,
-    key="library.language",
-)
-platform = d.selectbox(
-    "Platform",
-    platforms().variant_ids(),
-    index=None,
-    placeholder="Any",
-    format_func=lambda p: platforms().variant(p).label,
-    key="library.platform",
-)
+campaign_id = filters.campaign(campaign_names, "library.campaign", where=a)
+theme = filters.theme("library.theme", where=b)
+language = filters.language("library.language", where=c)
+platform = filters.platform("library.platform", where=d)
 status = e.selectbox("Status", list(MessageStatus), index=None, placeholder="Any", key="library.status")
 
 found = (

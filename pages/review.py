@@ -3,10 +3,9 @@
 import streamlit as st
 
 from planner import campaigns, review
-from planner.languages import Language
 from planner.models import MessageStatus
 from planner.themes import catalog
-from ui import review_view
+from ui import filters, review_view
 from ui.calls import call
 from ui.session import actor
 from ui.text import plain
@@ -21,30 +20,9 @@ st.caption(
 
 campaign_names = {c.id: c.name for c in call(campaigns.list_campaigns, readonly=True).value or []}
 a, b, c, d = st.columns(4)
-campaign_id = a.selectbox(
-    "Campaign",
-    list(campaign_names),
-    index=None,
-    placeholder="Any",
-    format_func=campaign_names.get,
-    key="review.campaign",
-)
-theme = b.selectbox(
-    "Theme",
-    catalog().ids(),
-    index=None,
-    placeholder="Any",
-    format_func=lambda t: catalog().get(t).label(),
-    key="review.theme",
-)
-language = c.selectbox(
-    "Language",
-    [str(x) for x in Language],
-    index=None,
-    placeholder="Any",
-    format_func=lambda code: Language(code).label,
-    key="review.language",
-)
+campaign_id = filters.campaign(campaign_names, "review.campaign", where=a)
+theme = filters.theme("review.theme", where=b)
+language = filters.language("review.language", where=c)
 sensitive_only = d.toggle("Sensitive themes only", key="review.sensitive")
 
 queue = (

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select, update
 from planner import audit, posts
 from planner.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from planner.inputs import clean_text
-from planner.messages import MESSAGE_FIELDS, MessageRead, _message, _read
+from planner.messages import MESSAGE_FIELDS, MessageRead, _message, _names, _read
 from planner.models import (
     Acknowledgement,
     Approval,
@@ -30,7 +30,6 @@ from planner.models import (
     MessageStatus,
     Revision,
     Team,
-    User,
     Variant,
 )
 from planner.policy import Action, Actor, require
@@ -148,17 +147,6 @@ def _authors(session: Session, message: Message) -> set[int]:
     """Everyone who wrote or edited the message or its variants."""
     revised = session.exec(select(Revision.author_membership_id).where(Revision.message_id == message.id)).all()
     return {message.created_by_membership_id, *revised}
-
-
-def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(Membership.id, User.display_name)
-        .join(User, User.id == Membership.user_id)
-        .where(col(Membership.id).in_(ids))
-    ).all()
-    return dict(rows)
 
 
 def review(session: Session, *, actor: Actor, now: datetime, message_id: int) -> ReviewRead:
