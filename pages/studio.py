@@ -32,9 +32,7 @@ if OPEN_NEXT in st.session_state:
     st.session_state[CURRENT] = st.session_state.pop(OPEN_NEXT)
 if st.session_state.get(CURRENT) not in choices:
     st.session_state[CURRENT] = choices[1] if len(choices) > 1 and editable else choices[0]
-chosen = st.selectbox(
-    "Message", choices, key=CURRENT, format_func=lambda i: "＋ New message" if i == NEW else titles[i]
-)
+chosen = st.selectbox("Message", choices, key=CURRENT, format_func=lambda i: "+ New message" if i == NEW else titles[i])
 
 if chosen == NEW:
     st.subheader("New message")

@@ -53,3 +53,31 @@ def test_the_counter_moves_while_a_drafter_types_in_dari(server, page):
     editor.press_sequentially(" و لاهور", delay=40)
     expect(page.get_by_text("17 / 280")).to_be_visible()
     assert editor.get_attribute("dir") == "rtl"
+
+
+def test_markup_typed_into_a_field_shows_as_text_and_runs_nothing(server, page):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, server, "drafter")
+    page.get_by_role("link", name="Drafting studio").click()
+    expect(page.get_by_role("heading", name="Variants")).to_be_visible()
+    page.get_by_text("The message: idea, themes").click()
+    title = page.get_by_role("textbox", name="Working title")
+    title.fill("<img src=x onerror=alert(1)> Two cities")
+    page.get_by_role("button", name="Save message").click()
+    expect(page.get_by_text("Saved").or_(page.get_by_text("changed")).first).to_be_visible()
+    page.wait_for_timeout(1500)
+    page.get_by_role("link", name="Message library").click()
+    expect(page.get_by_text("<img src=x onerror=alert(1)> Two cities").first).to_be_visible()
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    assert page.locator("img[src='x']").count() == 0
+
+
+def test_a_drafter_opens_a_message_that_came_back_from_review(server, page):
+    log_in(page, server, "drafter")
+    page.get_by_role("link", name="Back from review").click()
+    expect(page.get_by_text("The 70% figure has no source")).to_be_visible()
+    page.get_by_role("button", name="Open").first.click()
+    expect(page.get_by_role("heading", name="Drafting studio")).to_be_visible()
+    expect(page.get_by_text("A facilitator asked for changes")).to_be_visible()
