@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from planner import db, demo, posts, schema, teams
+from planner import audit, db, demo, posts, schema, teams
 from planner.errors import PlannerError
 
 
@@ -78,6 +78,21 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_verify(args: argparse.Namespace) -> int:
+    schema.upgrade()
+    with db.session(readonly=True) as s:
+        team = teams.team_by_slug(s, args.team)
+        if team is None:
+            print(f"error: no team with the slug {args.team!r}", file=sys.stderr)
+            return 2
+        checked, broken = audit.verify(s, team_id=team.id)
+    if broken is None:
+        print(f"intact: {checked} event(s) of team {team.slug} form an unbroken chain.")
+        return 0
+    print(f"broken at event {broken.event_id} (event {checked} of the chain): {broken.reason}.")
+    return 1
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m planner", description="Counter-narrative campaign planner.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -105,6 +120,11 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--zone", default="Asia/Karachi", help="time zone of the bulk files' times")
     export.add_argument("--out", required=True, help="file to write (parts get -part1, -part2…)")
     export.set_defaults(run=_export)
+
+    audit_cmd = commands.add_parser("audit", help="check the audit trail").add_subparsers(dest="audit", required=True)
+    verify = audit_cmd.add_parser("verify", help="check a team's hash chain; exit 1 at the first broken link")
+    verify.add_argument("--team", required=True, help="the team's slug, e.g. demo")
+    verify.set_defaults(run=_audit_verify)
     return root
 
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 from datetime import datetime
 
+from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from planner.db import utcnow
@@ -86,3 +87,32 @@ def record(
     )
     session.add(event)
     return event
+
+
+class ChainBreak(BaseModel):
+    event_id: int
+    reason: str
+
+
+def verify(session: Session, *, team_id: int) -> tuple[int, ChainBreak | None]:
+    """Walk a team's chain from the start: (events checked, the first broken link or None)."""
+    expected_prev = GENESIS
+    checked = 0
+    for event in session.exec(select(AuditEvent).where(AuditEvent.team_id == team_id).order_by(AuditEvent.id)):
+        checked += 1
+        if event.prev_hash != expected_prev:
+            return checked, ChainBreak(event_id=event.id, reason="it does not point at the event before it")
+        recomputed = event_hash(
+            team_id=event.team_id,
+            actor_membership_id=event.actor_membership_id,
+            action=event.action,
+            subject_type=event.subject_type,
+            subject_id=event.subject_id,
+            details=event.details,
+            created_at=event.created_at,
+            prev_hash=event.prev_hash,
+        )
+        if recomputed != event.hash:
+            return checked, ChainBreak(event_id=event.id, reason="its content was changed after it was written")
+        expected_prev = event.hash
+    return checked, None
