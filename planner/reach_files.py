@@ -32,7 +32,6 @@ from planner.inputs import clean_text
 FORMATS_FILE = CONTENT_DIR / "reach-formats.yaml"
 MAX_BYTES = 25 * 1024 * 1024  # size cap; bigger files are refused before anything is decoded
 
-PLATFORMS = ("facebook", "instagram", "x", "youtube", "tiktok")
 _VALUE_SHOWN = 200  # a RowError's value is cut to this many characters
 _HEADER_SEARCH = 10  # the header row is looked for among this many first records
 
@@ -168,6 +167,14 @@ class ReachFormat(BaseModel):
                 raise ValueError(f"{pattern!r} uses an unknown code: {sorted(codes - _DATE_CODES)}")
             if not {"m", "b"} & codes or "d" not in codes:
                 raise ValueError(f"{pattern!r} needs a day and a month")
+            if {"H", "I"} & codes and "M" not in codes:
+                raise ValueError(f"{pattern!r} has an hour without minutes (%M)")
+            if ("I" in codes) != ("p" in codes):
+                raise ValueError(f"{pattern!r}: %I and %p go together")
+            try:
+                _compile_pattern(pattern)
+            except re.error:
+                raise ValueError(f"{pattern!r} uses a code twice (or both %H and %I)") from None
         return patterns
 
     @field_validator("post_id_pattern", "post_id_from_link")
@@ -235,7 +242,7 @@ def load_formats(path: Path = FORMATS_FILE) -> FormatCatalog:
         except ValidationError as exc:
             error = exc.errors()[0]
             field = ".".join(map(str, error["loc"])) or "entry"
-            raise ContentError(f"{where}, field {field}: {error['msg']}") from None
+            raise ContentError(f"{where}, field {field}: {error['msg'].removeprefix('Value error, ')}") from None
         unknown = sorted(set(parsed.metrics) - set(metrics))
         if unknown:
             raise ContentError(f"{where}, field metrics: {unknown[0]!r} is not listed under `metrics`")
@@ -315,7 +322,7 @@ def _decode(data: bytes) -> str:
     if not text.strip():
         raise FileRefused("The file is empty: export the analytics again and choose this new file.")
     sample = text[:65536]
-    if "\x00" in text or len(_CONTROL.findall(sample)) > len(sample) * 0.01:
+    if "\x00" in text or len(_CONTROL.findall(sample)) > max(16, len(sample) * 0.01):
         raise FileRefused("This does not look like a CSV text file. Export the analytics from the platform as CSV.")
     return text
 
@@ -338,8 +345,6 @@ _LINK = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 def _number(cell: str, kind: MetricKind, column: MetricColumn) -> int | float | str:
     """The value, or a reason string when the cell is not a valid number for this metric."""
-    if kind == "count" and cell.isascii() and cell.isdigit() and len(cell) < 19:
-        return int(cell)
     if len(cell) > 40:
         return "is not a number"
     match = _NUMBER.fullmatch(cell.translate(_DIGITS))
@@ -347,7 +352,7 @@ def _number(cell: str, kind: MetricKind, column: MetricColumn) -> int | float | 
         return "is not a number"
     value = Decimal(match["number"].replace(match["sep"] or "\x00", ""))
     if match["sign"] == "-" and value and not column.signed:
-        return "is negative; a count cannot be below zero"
+        return "is negative; a count cannot be below zero" if kind == "count" else "is negative"
     if match["sign"] == "-":
         value = -value
     suffix = match["suffix"].lower()
@@ -490,11 +495,40 @@ def _guess_year(month: int, day_of_month: int, export_range: tuple[date, date] |
     raise _BadDate
 
 
+_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]|\Z)")
+
+
 def _iso(cell: str) -> _When:
+    """ISO 8601 in its extended form: 2026-11-23, 2026-11-23T14:30, 2026-11-23 14:30:00+05:00, …Z."""
+    if not _ISO_START.match(cell):
+        raise ValueError(cell)
     if len(cell) == 10:
         return _When(date.fromisoformat(cell), None, None)
     moment = datetime.fromisoformat(cell)
     return _When(moment.date(), moment.timetz().replace(tzinfo=None), moment.tzinfo)
+
+
+_EXAMPLE = {
+    "Y": "2026",
+    "m": "11",
+    "d": "23",
+    "H": "14",
+    "I": "2",
+    "M": "30",
+    "S": "00",
+    "p": "PM",
+    "b": "Nov",
+    "a": "Mon",
+    "z": "+0000",
+    "%": "%",
+}
+
+
+def _example(pattern: str) -> str:
+    """How a pattern writes 23 November 2026, 14:30 (for messages; independent of the locale)."""
+    if pattern == "iso":
+        return "2026-11-23T14:30:00+00:00"
+    return _CODE.sub(lambda code: _EXAMPLE[code[1]], pattern)
 
 
 class _DateReader:
@@ -529,7 +563,7 @@ class _DateReader:
             except (_BadDate, ValueError, OverflowError):
                 if pattern is not None:
                     return "is not a real date"
-        return "is not a date in a form this export uses"
+        return f"is not a date in a form this export uses (like {_example(self.examples[0])})"
 
     def moment(self, when: _When) -> datetime | None:
         if when.clock is None:
@@ -668,7 +702,7 @@ def parse_export(data: bytes, *, filename: str = "", export_range: tuple[date, d
 
 
 def _cell(record: list[str], position: int | None) -> str:
-    return record[position].strip() if position is not None and position < len(record) else ""
+    return record[position].strip() if position is not None else ""
 
 
 def _rows(
@@ -686,10 +720,13 @@ def _rows(
     rows: list[ReachRow] = []
     errors: list[RowError] = []
     first_seen: dict[tuple[str, date | None], int] = {}
+    width = len(header.names)
 
     for number, record in enumerate(header.reader, start=header.row + 1):
         if not any(value.strip() for value in record):
             continue  # a blank line, or a row of empty cells
+        if len(record) < width:
+            record += [""] * (width - len(record))  # a short row: the missing cells are empty
         if any(_key(_cell(record, i)) == value for i, value in columns.skip):
             continue
         problems: list[tuple[int, str, str]] = []  # (column position, value, reason)
@@ -705,13 +742,14 @@ def _rows(
             post_id = found[1] if found else None
         if id_column is not None:
             if post_id is None:
-                problems.append((id_column, _cell(record, id_column), "has no post id, so it cannot be matched"))
+                if not any(at == id_column for at, _, _ in problems):  # a bad link already says it
+                    problems.append((id_column, _cell(record, id_column), "has no post id, so it cannot be matched"))
             elif _SCIENTIFIC.match(post_id):
                 reason = "was rounded by a spreadsheet; download the export again and upload it unopened"
                 problems.append((id_column, post_id, reason))
                 post_id = None
             elif id_pattern is not None and not id_pattern.match(post_id):
-                problems.append((id_column, post_id, f"is not a {entry.platform} post id"))
+                problems.append((id_column, post_id, "is not a post id in the form this platform uses"))
                 post_id = None
         if permalink is None and post_id is not None and template:
             permalink = template.format(post_id=post_id)
@@ -741,7 +779,10 @@ def _rows(
 
         metrics: dict[str, int | float] = {}
         for metric, position, kind, column in columns.metrics:
-            raw = _cell(record, position)
+            raw = record[position].strip()
+            if kind == "count" and raw.isdigit() and raw.isascii() and len(raw) < 19:
+                metrics[metric] = int(raw)  # the common case, without the general parser
+                continue
             if raw.lower() in _ABSENT:
                 continue
             value = _number(raw, kind, column)
