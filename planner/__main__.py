@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from planner import audit, db, demo, posts, schema, teams
+from planner import audit, db, demo, posts, reach, schema, teams
 from planner.errors import PlannerError
+from planner.reach_files import FileRefused
 
 
 def _migrate(_args: argparse.Namespace) -> int:
@@ -93,6 +95,64 @@ def _audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def _import_reach(args: argparse.Namespace) -> int:
+    schema.upgrade()
+    data = Path(args.path).read_bytes()
+    export_range = (args.date_from, args.date_to) if args.date_from and args.date_to else None
+    with db.session() as s:
+        team = teams.team_by_slug(s, args.team)
+        if team is None:
+            print(f"error: no team with the slug {args.team!r}", file=sys.stderr)
+            return 2
+        try:
+            report = reach.import_file(
+                s,
+                team_id=team.id,
+                membership_id=None,
+                now=db.utcnow(),
+                data=data,
+                filename=Path(args.path).name,
+                export_range=export_range,
+                dry_run=args.dry_run,
+            )
+        except FileRefused as exc:
+            known = [{"kind": k.kind, "label": k.label, "required_headers": list(k.required)} for k in exc.known_kinds]
+            if args.json:
+                print(
+                    json.dumps(
+                        {
+                            "kind": None,
+                            "refused": True,
+                            "reason": str(exc),
+                            "rows": 0,
+                            "inserted": 0,
+                            "updated": 0,
+                            "unchanged": 0,
+                            "unmatched": 0,
+                            "errors": [],
+                            "known_kinds": known,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+            else:
+                print(f"refused: {exc}", file=sys.stderr)
+            return 1
+    if args.json:
+        print(report.model_dump_json())
+    else:
+        print(
+            f"{report.label or report.kind}: {report.rows} row(s); inserted {report.inserted}, updated "
+            f"{report.updated}, unchanged {report.unchanged}, unmatched {report.unmatched}"
+            + (" (dry run: nothing written)" if args.dry_run else "")
+        )
+        if report.already_imported_at:
+            print(f"this file was imported already on {report.already_imported_at:%d %b %Y %H:%M} UTC")
+        for error in report.errors:
+            print(f"row {error.row}, {error.column} = {error.value!r}: {error.reason}")
+    return 1 if report.refused else 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m planner", description="Counter-narrative campaign planner.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -120,6 +180,17 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--zone", default="Asia/Karachi", help="time zone of the bulk files' times")
     export.add_argument("--out", required=True, help="file to write (parts get -part1, -part2…)")
     export.set_defaults(run=_export)
+
+    importer = commands.add_parser("import-reach", help="import a platform's analytics export (all or nothing)")
+    importer.add_argument("path", help="the CSV file downloaded from the platform")
+    importer.add_argument("--team", required=True, help="the team's slug, e.g. demo")
+    importer.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    importer.add_argument("--json", action="store_true", help="print one JSON object")
+    importer.add_argument(
+        "--from", dest="date_from", type=date.fromisoformat, help="export range start (year-less dates)"
+    )
+    importer.add_argument("--to", dest="date_to", type=date.fromisoformat, help="export range end")
+    importer.set_defaults(run=_import_reach)
 
     audit_cmd = commands.add_parser("audit", help="check the audit trail").add_subparsers(dest="audit", required=True)
     verify = audit_cmd.add_parser("verify", help="check a team's hash chain; exit 1 at the first broken link")

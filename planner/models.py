@@ -378,3 +378,78 @@ class Post(SQLModel, table=True):
     created_by_membership_id: int = Field(foreign_key="membership.id")
     created_at: datetime = _when(default_factory=utcnow)
     version: int = 1
+
+
+REACH_METRICS = (
+    "impressions",
+    "reach",
+    "views",
+    "video_views",
+    "engagements",
+    "reactions",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "follows",
+    "watch_time_hours",
+    "engagement_rate",
+    "click_through_rate",
+)
+
+
+class ReachImport(SQLModel, table=True):
+    """The import ledger: which file (by content hash) was imported when, and what it changed."""
+
+    __tablename__ = "reach_import"
+    __table_args__ = (UniqueConstraint("team_id", "content_hash", name="uq_reach_import_file"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    content_hash: str = Field(sa_type=String(64))
+    kind: str = Field(sa_type=String(40))
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unmatched: int = 0
+    imported_by_membership_id: int | None = Field(default=None, foreign_key="membership.id")
+    imported_at: datetime = _when(default_factory=utcnow)
+
+
+class ReachFigure(SQLModel, table=True):
+    """A platform's figures for one post and one period: a day, or 'lifetime' (a snapshot, never summed).
+
+    A newer export of the same post and period replaces the values ("latest export wins").
+    """
+
+    __tablename__ = "reach_figure"
+    __table_args__ = (
+        UniqueConstraint("team_id", "platform", "platform_post_id", "period", name="uq_reach_figure_key"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    platform: str = Field(sa_type=String(20))
+    platform_post_id: str = Field(sa_type=String(100))
+    period: str = Field(sa_type=String(10))  # "lifetime" or an ISO date
+    permalink: str = Field(default="", sa_type=String(500))
+    post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)  # posted outside the planner
+    text: str = _text()
+    impressions: int | None = None
+    reach: int | None = None
+    views: int | None = None
+    video_views: int | None = None
+    engagements: int | None = None
+    reactions: int | None = None
+    likes: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+    saves: int | None = None
+    clicks: int | None = None
+    follows: int | None = None
+    watch_time_hours: float | None = None
+    engagement_rate: float | None = None
+    click_through_rate: float | None = None
+    import_id: int = Field(foreign_key="reach_import.id")
+    updated_at: datetime = _when(default_factory=utcnow)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from planner import accounts, campaigns, members, messages, posts, review
+from planner import accounts, campaigns, members, messages, posts, reach, review
 from planner.errors import NotFound, PermissionDenied
 from planner.models import Role
 from planner.plans import Step
@@ -226,6 +226,12 @@ CASES = [
         EVERYONE,
         lambda s, a, t: posts.export(s, actor=a, now=NOW, kind="csv", campaign_id=t.campaign.id),
     ),
+    Case(
+        "reach.import_reach",
+        EDITORS,
+        lambda s, a, t: reach.import_reach(s, actor=a, now=NOW, data=b"Post id,Date,Post text,Impressions\n"),
+        False,
+    ),
     Case("accounts.list_my_sessions", EVERYONE, lambda s, a, t: accounts.list_my_sessions(s, actor=a, now=NOW), False),
     Case(
         "accounts.end_my_session",
@@ -238,6 +244,7 @@ CASES = [
 UNGUARDED = {"accounts.log_in", "accounts.resolve", "accounts.log_out", "accounts.revoke_user_sessions"}
 UNGUARDED |= {"messages.tally"}  # pure: counts summaries the caller was already allowed to read
 UNGUARDED |= {"review.content_hash", "review.void_approvals"}  # helpers inside already-checked services
+UNGUARDED |= {"reach.import_file"}  # the trusted path under import_reach and the CLI
 # Hooks called inside already-checked services, and the CLI's trusted export path:
 UNGUARDED |= {
     "posts.hold_posts",
@@ -275,7 +282,7 @@ def _public_services(module) -> set[str]:
 
 def test_every_public_service_is_in_the_matrix():
     listed = {case.name for case in CASES} | UNGUARDED
-    modules = (members, accounts, campaigns, messages, review, posts)
+    modules = (members, accounts, campaigns, messages, review, posts, reach)
     assert set().union(*map(_public_services, modules)) <= listed
 
 
