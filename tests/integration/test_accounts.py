@@ -8,17 +8,7 @@ from sqlmodel import select
 from planner import accounts, members
 from planner.errors import AuthenticationFailed, PermissionDenied, SessionExpired, ValidationFailed
 from planner.models import LoginSession, Role, User
-from tests.conftest import NOW, PASSWORD, make_member, make_team
-
-
-@pytest.fixture
-def team(session):
-    return make_team(session)
-
-
-@pytest.fixture
-def drafter(session, team):
-    return make_member(session, team, Role.DRAFTER, username="farid")
+from tests.conftest import NOW, PASSWORD, make_member
 
 
 def test_right_password_opens_a_session_that_resolves_to_the_member(session, drafter):

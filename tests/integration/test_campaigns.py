@@ -16,16 +16,6 @@ START = date(2027, 7, 1)
 END = date(2027, 8, 15)
 
 
-@pytest.fixture
-def team(session):
-    return make_team(session)
-
-
-@pytest.fixture
-def drafter(session, team):
-    return make_member(session, team, Role.DRAFTER, username="farid")
-
-
 def new(session, actor, name="Remembering 24 July", **overrides):
     fields = {"name": name, "start_date": START, "end_date": END} | overrides
     return campaigns.create_campaign(session, actor=actor, now=NOW, **fields)

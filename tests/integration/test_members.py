@@ -13,11 +13,6 @@ from tests.conftest import NOW, make_member, make_team
 
 
 @pytest.fixture
-def team(session):
-    return make_team(session)
-
-
-@pytest.fixture
 def admin(session, team):
     return make_member(session, team, Role.ADMIN, username="samina")
 

@@ -15,16 +15,6 @@ URDU_FB = "کابل اور لاہور کا دکھ ایک ہے۔ ہم مل کر �
 
 
 @pytest.fixture
-def team(session):
-    return make_team(session)
-
-
-@pytest.fixture
-def drafter(session, team):
-    return make_member(session, team, Role.DRAFTER, username="farid")
-
-
-@pytest.fixture
 def plan(session, drafter):
     return campaigns.create_campaign(
         session,

@@ -14,16 +14,6 @@ WIDE = {"start": datetime(2026, 11, 1, tzinfo=UTC), "end": datetime(2027, 3, 1, 
 
 
 @pytest.fixture
-def team(session):
-    return make_team(session)
-
-
-@pytest.fixture
-def drafter(session, team):
-    return make_member(session, team, Role.DRAFTER, username="farid")
-
-
-@pytest.fixture
 def admin(session, team):
     return make_member(session, team, Role.ADMIN, username="samina")
 

@@ -18,11 +18,6 @@ FACEBOOK = (FIXTURES / "meta-facebook-posts.csv").read_bytes()
 X_FILE = (FIXTURES / "x-current.csv").read_bytes()
 
 
-@pytest.fixture
-def team(session):
-    return make_team(session)
-
-
 def run(session, team, data, **kwargs):
     return reach.import_file(session, team_id=team.id, membership_id=None, now=NOW, data=data, **kwargs)
 

@@ -14,16 +14,6 @@ CLEAN = "Two cities, one grief. We remember Kabul and Lahore together."
 
 
 @pytest.fixture
-def team(session):
-    return make_team(session)
-
-
-@pytest.fixture
-def drafter(session, team):
-    return make_member(session, team, Role.DRAFTER, username="farid")
-
-
-@pytest.fixture
 def tahir(session, team):
     return make_member(session, team, Role.FACILITATOR, username="tahir")
 
