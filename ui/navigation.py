@@ -32,7 +32,12 @@ def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
     sections = {
         "Plan": [*plan_pages, themes],
         "Write": write_pages,
-        "Publish": [calendar],
+        "Publish": [calendar]
+        + (
+            [st.Page("pages/reach_import.py", title="Import reach", icon=":material/upload_file:", url_path="reach")]
+            if allows(actor.role, Action.SCHEDULE_POSTS)
+            else []
+        ),
         "You and your team": [account],
     }
     if allows(actor.role, Action.MANAGE_DENYLIST):

@@ -1,5 +1,6 @@
 """What a person does in a real browser."""
 
+from pathlib import Path
 from urllib.parse import urlparse
 
 from playwright.sync_api import expect
@@ -81,3 +82,13 @@ def test_a_drafter_opens_a_message_that_came_back_from_review(server, page):
     page.get_by_role("button", name="Open").first.click()
     expect(page.get_by_role("heading", name="Drafting studio")).to_be_visible()
     expect(page.get_by_text("A facilitator asked for changes")).to_be_visible()
+
+
+def test_a_coordinator_imports_an_x_export_and_a_second_time_changes_nothing(server, page):
+    export = Path(__file__).resolve().parent.parent / "fixtures" / "reach" / "x-current.csv"
+    log_in(page, server, "drafter")
+    page.get_by_role("link", name="Import reach").click()
+    page.locator("input[type=file]").set_input_files(str(export))
+    expect(page.get_by_text("X (current export)").or_(page.get_by_text("rows")).first).to_be_visible()
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("importing it again changes nothing")).to_be_visible()

@@ -17,11 +17,12 @@ EVERYONE = [
     "pages/themes.py",
     "pages/account.py",
 ]
+EDITING = ["pages/plan.py", "pages/inbox.py", "pages/reach_import.py"]
 PAGES_BY_ROLE = {
-    "admin": [*EVERYONE, "pages/plan.py", "pages/team.py", "pages/review.py", "pages/inbox.py", "pages/safety.py"],
-    "facilitator": [*EVERYONE, "pages/plan.py", "pages/review.py", "pages/inbox.py"],
-    "reviewer": [*EVERYONE, "pages/plan.py", "pages/review.py", "pages/inbox.py"],
-    "drafter": [*EVERYONE, "pages/plan.py", "pages/inbox.py"],
+    "admin": [*EVERYONE, *EDITING, "pages/team.py", "pages/review.py", "pages/safety.py"],
+    "facilitator": [*EVERYONE, *EDITING, "pages/review.py"],
+    "reviewer": [*EVERYONE, *EDITING, "pages/review.py"],
+    "drafter": [*EVERYONE, *EDITING],
     "viewer": EVERYONE,
 }
 HEADINGS = {
@@ -35,6 +36,7 @@ HEADINGS = {
     "pages/review.py": "Review queue",
     "pages/inbox.py": "Back from review",
     "pages/safety.py": "Safety",
+    "pages/reach_import.py": "Import reach",
     "pages/themes.py": "Themes",
     "pages/team.py": "Team members",
     "pages/account.py": "My account",

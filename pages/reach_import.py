@@ -1,0 +1,87 @@
+"""Import reach: drop a platform's analytics export, see what it would change, then import it."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from planner import reach
+from planner.reach_files import MAX_BYTES, FileRefused
+from ui.calls import call
+
+PREVIEW = "reach.preview"
+
+st.title("Import reach")
+st.caption(
+    "Download the export from Meta Business Suite (Facebook posts or Instagram content), X analytics, "
+    "YouTube Studio (Table data) or TikTok Studio, and drop the CSV here. Nothing is written until you confirm; "
+    "one bad row and nothing is written at all. Importing the same file again changes nothing."
+)
+upload = st.file_uploader(
+    "Analytics export (CSV)", type=["csv", "txt"], key="reach.file", help=f"Up to {MAX_BYTES // (1024 * 1024)} MB."
+)
+with st.expander("Dates without a year (TikTok overview)"):
+    left, right = st.columns(2)
+    first = left.date_input("Export from", value=date.today() - timedelta(days=28), key="reach.from")
+    last = right.date_input("Export to", value=date.today(), key="reach.to")
+
+if upload is not None:
+    data = upload.getvalue()
+    try:
+        preview = call(
+            reach.import_reach,
+            data=data,
+            filename=upload.name,
+            export_range=(first, last),
+            dry_run=True,
+            reraise=(FileRefused,),
+        )
+    except FileRefused as exc:
+        st.error(str(exc), icon=":material/block:")
+        st.dataframe(
+            [{"Kind": k.label, "Needs the columns": ", ".join(k.required)} for k in exc.known_kinds],
+            hide_index=True,
+            width="stretch",
+        )
+        st.stop()
+    report = preview.value
+    if report is None:
+        st.stop()
+    if report.refused:
+        st.error(
+            f"{len(report.errors)} problem(s) in {report.label}: nothing was imported. Fix them in the file "
+            "(or download a fresh export) and drop it again.",
+            icon=":material/error:",
+        )
+        st.dataframe([e.model_dump() for e in report.errors], hide_index=True, width="stretch")
+        st.stop()
+    st.success(f"{report.label}: {report.rows} row(s).", icon=":material/task_alt:")
+    if report.already_imported_at:
+        st.info(
+            f"This exact file was imported on {report.already_imported_at:%d %b %Y %H:%M} UTC: "
+            "importing it again changes nothing.",
+            icon=":material/history:",
+        )
+    columns = st.columns(4)
+    for column, (label, value) in zip(
+        columns,
+        [
+            ("New", report.inserted),
+            ("Updated", report.updated),
+            ("Unchanged", report.unchanged),
+            ("Not matched to a post", report.unmatched),
+        ],
+        strict=True,
+    ):
+        column.metric(label, value)
+    if report.unmatched:
+        st.caption("Rows that match no published post are kept, so they can be linked to a post later.")
+    if not report.already_imported_at and st.button(
+        "Import", type="primary", key="reach.confirm", icon=":material/upload:"
+    ):
+        done = call(reach.import_reach, data=data, filename=upload.name, export_range=(first, last))
+        if done.ok and not done.value.refused:
+            st.session_state[PREVIEW] = done.value.model_dump()
+            st.rerun()
+
+if done := st.session_state.pop(PREVIEW, None):
+    st.toast(f"Imported: {done['inserted']} new, {done['updated']} updated.", icon=":material/check:")
