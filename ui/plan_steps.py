@@ -121,6 +121,27 @@ def _remove_button(plan: CampaignPlan, kind: str, part_id: int, key: str, editab
         )
 
 
+def _part_list(
+    plan: CampaignPlan,
+    editable: bool,
+    *,
+    kind: str,
+    step: str,
+    items: list,
+    form: Callable,
+    title: Callable,
+    add_label: str | None = None,
+) -> None:
+    """Each stored item in an expander with its form and a Remove button; then, if asked, an Add form."""
+    for item in items:
+        with st.expander(title(item)):
+            form(plan, editable, item.id, item)
+            _remove_button(plan, kind, item.id, _key(plan, step, item.id, "remove"), editable)
+    if editable and add_label:
+        with st.expander(add_label, icon=":material/add:", expanded=not items):
+            form(plan, editable, None, None)
+
+
 # ---- steps -------------------------------------------------------------------------------------
 
 
@@ -171,15 +192,19 @@ def goal(plan: CampaignPlan, editable: bool) -> None:
         if st.form_submit_button("Save goal", type="primary", disabled=not editable):
             _save(campaigns.update_section, plan, step=Step.GOAL, goal_statement=statement)
     st.markdown("**Objectives**")
-    for number, objective in enumerate(plan.objectives, start=1):
-        metric = vocabulary().label("metrics", objective.metric)
-        title = f"{number}. {metric}: {objective.target:,.0f} by {objective.deadline:%d %b %Y}"
-        with st.expander(title):
-            _objective_form(plan, editable, objective.id, objective)
-            _remove_button(plan, "objective", objective.id, _key(plan, "goal", objective.id, "remove"), editable)
-    if editable:
-        with st.expander("Add an objective", icon=":material/add:", expanded=not plan.objectives):
-            _objective_form(plan, editable, None, None)
+    _part_list(
+        plan,
+        editable,
+        kind="objective",
+        step="goal",
+        items=plan.objectives,
+        form=_objective_form,
+        title=lambda o: (
+            f"{plan.objectives.index(o) + 1}. {vocabulary().label('metrics', o.metric)}: "
+            f"{o.target:,.0f} by {o.deadline:%d %b %Y}"
+        ),
+        add_label="Add an objective",
+    )
 
 
 def _objective_form(plan: CampaignPlan, editable: bool, part_id: int | None, current) -> None:
@@ -230,13 +255,16 @@ def _objective_form(plan: CampaignPlan, editable: bool, part_id: int | None, cur
 
 def audience(plan: CampaignPlan, editable: bool) -> None:
     st.caption("Who exactly? Describe each group you want to reach, what they care about and what angers them.")
-    for segment in plan.segments:
-        with st.expander(segment.name, expanded=False):
-            _segment_form(plan, editable, segment.id, segment)
-            _remove_button(plan, "segment", segment.id, _key(plan, "audience", segment.id, "remove"), editable)
-    if editable:
-        with st.expander("Add an audience segment", icon=":material/add:", expanded=not plan.segments):
-            _segment_form(plan, editable, None, None)
+    _part_list(
+        plan,
+        editable,
+        kind="segment",
+        step="audience",
+        items=plan.segments,
+        form=_segment_form,
+        title=lambda segment: segment.name,
+        add_label="Add an audience segment",
+    )
 
 
 def _segment_form(plan: CampaignPlan, editable: bool, part_id: int | None, current) -> None:
@@ -323,14 +351,21 @@ def messenger(plan: CampaignPlan, editable: bool) -> None:
         "Who says it credibly? Name messengers by role or pseudonym, never by real name. Anyone at medium or high "
         "risk needs a safety plan before the campaign starts."
     )
-    for person in plan.messengers:
-        flag = " · :red[safety plan missing]" if person.risk_level != RiskLevel.LOW and not person.safety_plan else ""
-        with st.expander(f"{person.name} · {person.risk_level} risk{flag}"):
-            _messenger_form(plan, editable, person.id, person)
-            _remove_button(plan, "messenger", person.id, _key(plan, "messenger", person.id, "remove"), editable)
-    if editable:
-        with st.expander("Add a messenger", icon=":material/add:", expanded=not plan.messengers):
-            _messenger_form(plan, editable, None, None)
+
+    def title(person) -> str:
+        missing = person.risk_level != RiskLevel.LOW and not person.safety_plan
+        return f"{person.name} · {person.risk_level} risk" + (" · :red[safety plan missing]" if missing else "")
+
+    _part_list(
+        plan,
+        editable,
+        kind="messenger",
+        step="messenger",
+        items=plan.messengers,
+        form=_messenger_form,
+        title=title,
+        add_label="Add a messenger",
+    )
 
 
 def _messenger_form(plan: CampaignPlan, editable: bool, part_id: int | None, current) -> None:
@@ -413,11 +448,17 @@ def evaluation(plan: CampaignPlan, editable: bool) -> None:
     for tier in vocabulary().kpi_tiers:
         kpis = [kpi for kpi in plan.kpis if kpi.tier == tier.id]
         st.markdown(f"**{tier.label}** — {tier.help}")
-        for kpi in kpis:
-            target = f" · target {kpi.target:,.0f}" if kpi.target else ""
-            with st.expander(f"{vocabulary().label('metrics', kpi.metric)}{target}"):
-                _kpi_form(plan, editable, kpi.id, kpi)
-                _remove_button(plan, "kpi", kpi.id, _key(plan, "evaluation", kpi.id, "remove"), editable)
+        _part_list(
+            plan,
+            editable,
+            kind="kpi",
+            step="evaluation",
+            items=kpis,
+            form=_kpi_form,
+            title=lambda kpi: (
+                vocabulary().label("metrics", kpi.metric) + (f" · target {kpi.target:,.0f}" if kpi.target else "")
+            ),
+        )
     if editable:
         with st.expander("Add a KPI", icon=":material/add:", expanded=not plan.kpis):
             _kpi_form(plan, editable, None, None)
