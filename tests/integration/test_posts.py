@@ -4,10 +4,11 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from planner import campaigns, messages, posts, review
+from planner import messages, posts, review
 from planner.errors import Conflict, NotFound, ValidationFailed
 from planner.models import MessageStatus, PostStatus, Role
 from tests.conftest import NOW, make_member, make_team
+from tests.integration.conftest import approved_message
 
 DAY = date(2026, 12, 3)
 WIDE = {"start": datetime(2026, 11, 1, tzinfo=UTC), "end": datetime(2027, 3, 1, tzinfo=UTC)}
@@ -20,26 +21,16 @@ def admin(session, team):
 
 @pytest.fixture
 def approved(session, team, drafter):
-    facilitator = make_member(session, team, Role.FACILITATOR, username="tahir")
-    plan = campaigns.create_campaign(
-        session, actor=drafter, now=NOW, name="Polio", start_date=date(2026, 11, 20), end_date=date(2027, 1, 31)
-    )
-    message = messages.create_message(
-        session, actor=drafter, now=NOW, campaign_id=plan.id, title="Two drops", themes=["polio-eradication"]
-    )
-    message = messages.save_variant(
+    return approved_message(
         session,
-        actor=drafter,
-        now=NOW,
-        message_id=message.id,
-        expected_version=None,
+        team,
+        drafter,
         platform="facebook",
         language="ur",
         body="دو قطرے، ہر بچے کے لیے",
+        title="Two drops",
+        themes=["polio-eradication"],
     )
-    review.submit(session, actor=drafter, now=NOW, message_id=message.id)
-    digest = review.review(session, actor=facilitator, now=NOW, message_id=message.id).content_hash
-    return review.approve(session, actor=facilitator, now=NOW, message_id=message.id, content_hash_seen=digest)
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from planner import campaigns, db, messages, posts, reach, review
+from planner import db, posts, reach
 from planner.__main__ import main
 from planner.models import ReachFigure, ReachImport, Role
 from planner.reach_files import FileRefused
 from tests.conftest import NOW, make_member, make_team
+from tests.integration.conftest import approved_message
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "reach"
 FACEBOOK = (FIXTURES / "meta-facebook-posts.csv").read_bytes()
@@ -65,25 +66,10 @@ def test_a_dry_run_reports_and_writes_nothing(session, team):
 
 def test_rows_match_a_published_post_by_its_platform_post_id(session, team):
     drafter = make_member(session, team, Role.DRAFTER, username="farid")
-    facilitator = make_member(session, team, Role.FACILITATOR, username="tahir")
     admin = make_member(session, team, Role.ADMIN, username="samina")
-    plan = campaigns.create_campaign(
-        session, actor=drafter, now=NOW, name="C", start_date=date(2026, 11, 20), end_date=date(2027, 1, 31)
+    message = approved_message(
+        session, team, drafter, platform="x", language="en", body="Same grief in Kabul and Lahore.", title="Grief"
     )
-    message = messages.create_message(session, actor=drafter, now=NOW, campaign_id=plan.id, title="Grief")
-    message = messages.save_variant(
-        session,
-        actor=drafter,
-        now=NOW,
-        message_id=message.id,
-        expected_version=None,
-        platform="x",
-        language="en",
-        body="Same grief in Kabul and Lahore.",
-    )
-    review.submit(session, actor=drafter, now=NOW, message_id=message.id)
-    digest = review.review(session, actor=facilitator, now=NOW, message_id=message.id).content_hash
-    review.approve(session, actor=facilitator, now=NOW, message_id=message.id, content_hash_seen=digest)
     channel = posts.add_channel(session, actor=admin, now=NOW, platform="x", name="@pakafghanyouth")
     [post] = posts.schedule_post(
         session,
