@@ -7,6 +7,7 @@ of failing half-way when a read transaction tries to upgrade to a write.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,6 +64,8 @@ def _install_sqlite_behaviour(engine: Engine, *, file_backed: bool) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Erased personal data and deleted consent documents are overwritten on disk, not just unlinked.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -71,16 +74,38 @@ def _install_sqlite_behaviour(engine: Engine, *, file_backed: bool) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+class _NoRows(logging.Filter):
+    """SQLAlchemy's debug level logs every result row: password hashes, real names, drafts. Never let them out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.INFO
+
+
+def _keep_rows_out_of_logs() -> None:
+    engine_log = logging.getLogger("sqlalchemy.engine.Engine")
+    if not any(isinstance(f, _NoRows) for f in engine_log.filters):
+        engine_log.addFilter(_NoRows())
+
+
 def build_engine(url: str) -> Engine:
-    """An engine for `url`, with SQLite set up the way the planner needs it."""
+    """An engine for `url`, with SQLite set up the way the planner needs it.
+
+    Bound values never reach SQL logs or database error messages (`hide_parameters`), and result rows
+    never reach the logs even with SQL logging switched on: they carry password hashes, real names,
+    phone numbers and draft text.
+    """
+    _keep_rows_out_of_logs()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or parsed.query.get("mode") == "memory"
     if not in_memory:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
+    kwargs: dict = {
+        "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        "hide_parameters": True,
+    }
     if in_memory:
         kwargs["poolclass"] = StaticPool
     engine = create_engine(url, **kwargs)

@@ -1,4 +1,5 @@
-"""Team administration: members, roles, the sensitivity-reviewer flag, deactivation, sessions."""
+"""Team administration: members, roles, the sensitivity-reviewer flag, deactivation, sessions, and
+erasing a member's personal data while their pseudonymous history stays."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 from pydantic import BaseModel, field_validator
 from sqlmodel import Session, col, func, select
 
-from planner import audit, passwords
+from planner import audit, consent, passwords
 from planner.accounts import revoke_user_sessions
 from planner.errors import Conflict, NotFound, ValidationFailed
 from planner.inputs import CleanText, OptionalText, parse
@@ -262,3 +263,48 @@ def reset_password(session: Session, *, actor: Actor, membership_id: int, now: d
     _audit(session, actor, "member.password_reset", membership, now)
     session.commit()
     return secret
+
+
+class ErasureReport(BaseModel):
+    membership_id: int
+    username: str
+    personal_detail_removed: bool
+    consent_documents_removed: int
+    sessions_ended: int
+
+
+def erase_personal_data(
+    session: Session, *, actor: Actor, now: datetime, membership_id: int, confirm_username: str
+) -> ErasureReport:
+    """Delete a member's real name, phone and the consent documents about them, and end their sessions.
+
+    Their username and display name (the pseudonym), membership, drafts, approvals and audit events stay.
+    """
+    actor = require(session, actor, Action.MANAGE_PERSONAL_DATA, now=now)
+    membership = _membership(session, actor, membership_id)
+    user = session.get(User, membership.user_id)
+    if confirm_username.strip().casefold() != user.username:
+        raise ValidationFailed({"confirm_username": "Type the member's username exactly as shown to confirm."})
+    detail = session.get(PersonalDetail, user.id)
+    if detail is not None:
+        session.delete(detail)
+    documents = consent.delete_documents_about(session, team_id=actor.team_id, membership_id=membership.id)
+    ended = revoke_user_sessions(session, user_id=user.id, now=now)
+    _audit(
+        session,
+        actor,
+        "member.personal_data_erased",
+        membership,
+        now,
+        personal_detail_removed=detail is not None,
+        consent_documents_removed=documents,
+        sessions_ended=ended,
+    )
+    session.commit()
+    return ErasureReport(
+        membership_id=membership.id,
+        username=user.username,
+        personal_detail_removed=detail is not None,
+        consent_documents_removed=documents,
+        sessions_ended=ended,
+    )

@@ -22,6 +22,8 @@ class Action(StrEnum):
     VIEW_TEAM = "team.view"
     MANAGE_MEMBERS = "members.manage"
     VIEW_PERSONAL_DATA = "personal_data.view"
+    MANAGE_PERSONAL_DATA = "personal_data.manage"
+    VIEW_AUDIT = "audit.view"
     MANAGE_OWN_ACCOUNT = "account.manage_own"
     VIEW_CAMPAIGNS = "campaign.view"
     EDIT_CAMPAIGNS = "campaign.edit"
@@ -42,6 +44,8 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.VIEW_TEAM: _EVERYONE,
     Action.MANAGE_MEMBERS: frozenset({Role.ADMIN}),
     Action.VIEW_PERSONAL_DATA: frozenset({Role.ADMIN}),
+    Action.MANAGE_PERSONAL_DATA: frozenset({Role.ADMIN}),
+    Action.VIEW_AUDIT: frozenset({Role.ADMIN}),
     Action.MANAGE_OWN_ACCOUNT: _EVERYONE,
     Action.VIEW_CAMPAIGNS: _EVERYONE,
     Action.EDIT_CAMPAIGNS: _EDITORS,

@@ -9,6 +9,8 @@ EXPECTED = {
     Action.VIEW_TEAM: {"admin", "facilitator", "drafter", "viewer"},
     Action.MANAGE_MEMBERS: {"admin"},
     Action.VIEW_PERSONAL_DATA: {"admin"},
+    Action.MANAGE_PERSONAL_DATA: {"admin"},
+    Action.VIEW_AUDIT: {"admin"},
     Action.MANAGE_OWN_ACCOUNT: {"admin", "facilitator", "drafter", "viewer"},
     Action.VIEW_CAMPAIGNS: {"admin", "facilitator", "drafter", "viewer"},
     Action.EDIT_CAMPAIGNS: {"admin", "facilitator", "drafter"},
