@@ -11,9 +11,11 @@ from planner.policy import Action, allows
 from planner.text import platforms
 from planner.themes import catalog
 from planner.timing import ZONES, local
+from planner.vocabulary import vocabulary
 from ui import calendar_view
 from ui.calls import call
 from ui.session import actor
+from ui.text import plain
 
 EXPORTS = {
     "ics": "iCalendar (.ics)",
@@ -162,23 +164,58 @@ if can_schedule:
                             st.toast(f"Scheduled {len(made.value)} post(s).", icon=":material/event_available:")
                             st.rerun()
 
-with st.expander("Channels: the team's accounts", icon=":material/account_tree:"):
+with st.expander("Accounts: the team's accounts and whom they reach", icon=":material/account_tree:"):
+    st.caption(
+        "Platforms do not say which country a post's audience was in, so the reach dashboard counts each account's "
+        "reach for the audience you say it mainly reaches."
+    )
     channels = call(posts.list_channels, readonly=True).value or []
+    regions = vocabulary().ids("regions")
+    can_manage = allows(me.role, Action.MANAGE_CHANNELS)
     for channel in channels:
-        st.markdown(f"- {platforms().variant(channel.platform).label}: **{channel.name}**")
+        label, audience = st.columns([2, 1], vertical_alignment="center")
+        label.markdown(f"{platforms().variant(channel.platform).label}: **{plain(channel.name)}**")
+        if not can_manage:
+            audience.caption(f"Mainly reaches: {vocabulary().label('regions', channel.audience_region)}")
+            continue
+        chosen = audience.selectbox(
+            "Mainly reaches",
+            regions,
+            index=regions.index(channel.audience_region) if channel.audience_region in regions else 0,
+            format_func=lambda r: vocabulary().label("regions", r),
+            key=f"calendar.audience.{channel.id}",
+        )
+        if chosen != channel.audience_region:
+            if call(posts.set_channel_audience, channel_id=channel.id, audience_region=chosen).ok:
+                st.toast(
+                    f"{plain(channel.name)} now counts for {vocabulary().label('regions', chosen)}.",
+                    icon=":material/check:",
+                )
     if not channels:
         st.caption("No accounts yet.")
-    if allows(me.role, Action.MANAGE_CHANNELS):
+    if can_manage:
         with st.form("calendar.channel"):
-            left, right = st.columns(2)
+            left, middle, right = st.columns(3)
             kind = left.selectbox(
                 "Platform",
                 platforms().variant_ids(),
                 key="calendar.channel.platform",
                 format_func=lambda p: platforms().variant(p).label,
             )
-            name = right.text_input("Account name", key="calendar.channel.name", placeholder="e.g. Youth Dialogue Page")
-            if st.form_submit_button("Add account") and call(posts.add_channel, platform=kind, name=name).ok:
+            name = middle.text_input(
+                "Account name", key="calendar.channel.name", placeholder="e.g. Youth Dialogue Page"
+            )
+            region = right.selectbox(
+                "Mainly reaches",
+                regions,
+                index=regions.index("cross-border"),
+                format_func=lambda r: vocabulary().label("regions", r),
+                key="calendar.channel.audience",
+            )
+            if (
+                st.form_submit_button("Add account")
+                and call(posts.add_channel, platform=kind, name=name, audience_region=region).ok
+            ):
                 st.session_state.pop("calendar.channel.name", None)
                 st.rerun()
 

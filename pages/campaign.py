@@ -1,13 +1,17 @@
 """Campaign overview: the plan at a glance, its messages and posts, KPI progress, and status changes."""
 
+from datetime import timedelta
+
 import streamlit as st
 
-from planner import campaigns, messages
+from planner import campaigns, dashboard, messages, posts
+from planner.db import utcnow
 from planner.languages import Language
-from planner.models import CampaignStatus, MessageStatus, RiskLevel
+from planner.models import CampaignStatus, MessageStatus, PostStatus, RiskLevel
 from planner.plans import TRANSITIONS, gaps
 from planner.policy import Action, allows
 from planner.themes import catalog
+from planner.timing import both_local
 from planner.vocabulary import vocabulary
 from ui.calls import call
 from ui.campaign_picker import pick_plan
@@ -20,6 +24,8 @@ STATUS_ACTIONS = {
     CampaignStatus.COMPLETED: ("Mark completed", ":material/flag:"),
     CampaignStatus.ARCHIVED: ("Archive", ":material/inventory_2:"),
 }
+
+UPCOMING_DAYS = 14
 
 me = actor()
 st.title("Campaign overview")
@@ -149,11 +155,43 @@ else:
     st.caption("No messages drafted for this campaign yet.")
 
 st.markdown("#### Upcoming posts")
-st.caption("Nothing scheduled for this campaign yet.")
+now = utcnow()
+upcoming = call(
+    posts.calendar,
+    readonly=True,
+    start=now,
+    end=now + timedelta(days=UPCOMING_DAYS),
+    campaign_id=plan.id,
+    statuses=[PostStatus.SCHEDULED, PostStatus.HELD],
+).value
+if upcoming and upcoming.posts:
+    st.dataframe(
+        [
+            {
+                "When": both_local(post.scheduled_at),
+                "Platform": words.label("platforms", post.platform),
+                "Language": Language(post.language).english,
+                "Account": post.channel_name,
+                "Message": post.message_title,
+                "Status": str(post.status),
+            }
+            for post in sorted(upcoming.posts, key=lambda p: p.scheduled_at)
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.caption(f"Nothing scheduled for this campaign in the next {UPCOMING_DAYS} days.")
+st.page_link("pages/calendar.py", label="Open the calendar", icon=":material/calendar_month:")
 
 st.markdown("#### KPIs and progress")
 review = words.label("review_cadences", plan.review_cadence) if plan.review_cadence else "not set"
-st.caption(f"Review cadence: {review}. Progress fills in once reach exports from the platforms are imported.")
+board = call(dashboard.dashboard, readonly=True, filters=dashboard.Filters(campaign_id=plan.id)).value
+progress = {p.metric: p for p in (board.progress if board else []) if p.source == "kpi"}
+st.caption(
+    f"Review cadence: {review}. Progress comes from the imported platform exports and the results entered by hand; "
+    "it is measured from the objective's baseline where one is set."
+)
 if plan.kpis:
     st.dataframe(
         [
@@ -161,16 +199,17 @@ if plan.kpis:
                 "Tier": kpi.tier.capitalize(),
                 "KPI": words.label("metrics", kpi.metric),
                 "Target": kpi.target,
-                "So far": None,
-                "Progress": None,
+                "So far": progress[kpi.metric].so_far if kpi.metric in progress else None,
+                "Progress": progress[kpi.metric].share if kpi.metric in progress else None,
                 "Data source": words.label("data_sources", kpi.data_source),
             }
             for kpi in sorted(plan.kpis, key=lambda k: ("awareness", "engagement", "impact").index(k.tier))
         ],
         column_config={
             "Progress": st.column_config.ProgressColumn("Progress", min_value=0, max_value=1, format="percent"),
-            "So far": st.column_config.NumberColumn("So far", help="From imported platform exports"),
+            "So far": st.column_config.NumberColumn("So far", help="From imported exports and results entered by hand"),
         },
         hide_index=True,
         width="stretch",
     )
+    st.page_link("pages/reach.py", label="Open the reach dashboard", icon=":material/insights:")

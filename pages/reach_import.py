@@ -5,8 +5,11 @@ from datetime import date, timedelta
 import streamlit as st
 
 from planner import reach
+from planner.policy import Action, allows
 from planner.reach_files import MAX_BYTES, FileRefused
+from ui import reach_view
 from ui.calls import call
+from ui.session import actor
 
 PREVIEW = "reach.preview"
 
@@ -24,7 +27,9 @@ with st.expander("Dates without a year (TikTok overview)"):
     first = left.date_input("Export from", value=date.today() - timedelta(days=28), key="reach.from")
     last = right.date_input("Export to", value=date.today(), key="reach.to")
 
-if upload is not None:
+
+def preview_and_import(upload) -> None:
+    """The dry run's counts and row-by-row preview, then the confirmation."""
     data = upload.getvalue()
     try:
         preview = call(
@@ -42,10 +47,10 @@ if upload is not None:
             hide_index=True,
             width="stretch",
         )
-        st.stop()
+        return
     report = preview.value
     if report is None:
-        st.stop()
+        return
     if report.refused:
         st.error(
             f"{len(report.errors)} problem(s) in {report.label}: nothing was imported. Fix them in the file "
@@ -53,7 +58,7 @@ if upload is not None:
             icon=":material/error:",
         )
         st.dataframe([e.model_dump() for e in report.errors], hide_index=True, width="stretch")
-        st.stop()
+        return
     st.success(f"{report.label}: {report.rows} row(s).", icon=":material/task_alt:")
     if report.already_imported_at:
         st.info(
@@ -74,7 +79,8 @@ if upload is not None:
     ):
         column.metric(label, value)
     if report.unmatched:
-        st.caption("Rows that match no published post are kept, so they can be linked to a post later.")
+        st.caption("Rows that match no published post are kept, so they can be linked to a post below.")
+    reach_view.preview_table(report)
     if not report.already_imported_at and st.button(
         "Import", type="primary", key="reach.confirm", icon=":material/upload:"
     ):
@@ -82,6 +88,11 @@ if upload is not None:
         if done.ok and not done.value.refused:
             st.session_state[PREVIEW] = done.value.model_dump()
             st.rerun()
+
+
+if upload is not None:
+    preview_and_import(upload)
+reach_view.not_matched_yet(allows(actor().role, Action.SCHEDULE_POSTS))
 
 if done := st.session_state.pop(PREVIEW, None):
     st.toast(f"Imported: {done['inserted']} new, {done['updated']} updated.", icon=":material/check:")

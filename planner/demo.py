@@ -6,6 +6,8 @@ so its people and content come from the seed articles, in English, Urdu, Pashto 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import secrets
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlmodel import Session, select
 
-from planner import audit, campaigns, messages, passwords, posts, review, timing
+from planner import audit, campaigns, demo_reach, messages, passwords, posts, review, timing
 from planner.config import CONTENT_DIR, ROOT, settings
 from planner.errors import ValidationFailed
 from planner.models import (
@@ -26,6 +28,7 @@ from planner.models import (
     PersonalDetail,
     Post,
     PostStatus,
+    ReachImport,
     Role,
     Team,
     User,
@@ -198,6 +201,9 @@ def seed_campaigns(session: Session, *, team: Team, now: datetime) -> None:
     seed_messages(session, actor=actor, now=now)
     seed_review_states(session, drafter=actor, now=now)
     seed_calendar(session, team=team, drafter=actor, now=now)
+    if session.exec(select(ReachImport.id).where(ReachImport.team_id == team.id).limit(1)).first() is None:
+        demo_reach.seed_reach(session, team_id=team.id, membership_id=actor.membership_id, now=now)
+        demo_reach.seed_results(session, team_id=team.id, membership_id=actor.membership_id, now=now)
     token.revoked_at = now
     session.add(token)
     session.commit()
@@ -298,6 +304,17 @@ CHANNELS = {
     "tiktok": "@pakafghanyouth",
     "linkedin": "Pak-Afghan Youth Dialogue",
 }
+# Whom each account mainly reaches: the dashboards' audience breakdown comes from this.
+AUDIENCE = {
+    "facebook": "pakistan",
+    "x": "cross-border",
+    "instagram": "pakistan",
+    "whatsapp": "pakistan",
+    "youtube": "afghanistan",
+    "telegram": "afghanistan",
+    "tiktok": "cross-border",
+    "linkedin": "diaspora",
+}
 POST_HOUR = {
     "facebook": 18,
     "x": 20,
@@ -310,6 +327,22 @@ POST_HOUR = {
 }
 
 
+def _native(platform: str, variant_id: int, day: date) -> tuple[str, str]:
+    """A post id and permalink shaped like the platform's own, so the demo exports match them."""
+    digits = f"{variant_id:05d}{day:%y%m%d}"
+    if platform == "youtube":
+        native = base64.urlsafe_b64encode(hashlib.sha256(digits.encode()).digest()).decode()[:11]
+        return native, f"https://youtube.example.org/watch?v={native}"
+    native = {
+        "facebook": f"{demo_reach.PAGE_ID}_{digits}",
+        "x": "18" + digits.rjust(17, "0"),
+        "instagram": "179" + digits.rjust(14, "0"),
+        "tiktok": "73" + digits.rjust(17, "0"),
+    }.get(platform, digits)
+    path = {"x": "pakafghanyouth/status", "tiktok": "@pakafghanyouth/video"}.get(platform, "pakafghanyouth")
+    return native, f"https://{platform}.example.org/{path}/{native}"
+
+
 def seed_calendar(session: Session, *, team: Team, drafter, now: datetime) -> None:
     """A realistic month: channels, last weeks' published posts and the coming weeks' schedule.
 
@@ -320,23 +353,34 @@ def seed_calendar(session: Session, *, team: Team, drafter, now: datetime) -> No
     admin, login = _demo_actor(session, team.id, "admin", now)
     for platform, name in CHANNELS.items():
         if platform not in existing:
-            existing[platform] = posts.add_channel(session, actor=admin, now=now, platform=platform, name=name)
+            existing[platform] = posts.add_channel(
+                session, actor=admin, now=now, platform=platform, name=name, audience_region=AUDIENCE[platform]
+            )
     login.revoked_at = now
     session.add(login)
     session.commit()
     if session.exec(select(Post.id).where(Post.team_id == team.id).limit(1)).first() is not None:
         return
     today = now.astimezone(ZoneInfo("Asia/Karachi")).date()
-    running = {c.id for c in campaigns.list_campaigns(session, actor=drafter, now=now, statuses=["active"])}
+    shown = {
+        c.id: c for c in campaigns.list_campaigns(session, actor=drafter, now=now, statuses=["active", "completed"])
+    }
     for option in posts.schedulable(session, actor=drafter, now=now):
-        if option.campaign_id not in running:
+        campaign = shown.get(option.campaign_id)
+        if campaign is None:
             continue
         channel = existing[option.platform]
         hour = POST_HOUR[option.platform]
-        for weeks_ago in (3, 2, 1):
+        if campaign.status == CampaignStatus.COMPLETED:
+            weeks = [
+                w for w in range(13, 0, -1) if campaign.start_date <= today - timedelta(days=7 * w) <= campaign.end_date
+            ]
+        else:
+            weeks = [3, 2, 1]
+        for weeks_ago in weeks:
             day = today - timedelta(days=7 * weeks_ago - (option.variant_id % 3))
             when = timing.to_utc(day, time(hour, 0), "Asia/Karachi")
-            native = f"{option.variant_id}{day:%m%d}"
+            native, link = _native(option.platform, option.variant_id, day)
             session.add(
                 Post(
                     team_id=team.id,
@@ -346,7 +390,7 @@ def seed_calendar(session: Session, *, team: Team, drafter, now: datetime) -> No
                     channel_id=channel.id,
                     scheduled_at=when,
                     status=PostStatus.PUBLISHED,
-                    permalink=f"https://{option.platform}.example.org/pakafghanyouth/{native}",
+                    permalink=link,
                     platform_post_id=native,
                     published_at=when,
                     created_by_membership_id=drafter.membership_id,
@@ -354,6 +398,8 @@ def seed_calendar(session: Session, *, team: Team, drafter, now: datetime) -> No
                 )
             )
         session.commit()
+        if campaign.status == CampaignStatus.COMPLETED:
+            continue
         first = today + timedelta(days=1 + option.variant_id % 4)
         posts.schedule_post(
             session,

@@ -87,6 +87,7 @@ _KINDS = {
     "csv": ("plan", "csv"),
     "hootsuite": ("hootsuite", "csv"),
     "sprout": ("sprout", "csv"),
+    "audit": ("audit", "csv"),
 }
 _SLUG_MAX = 40
 
@@ -144,6 +145,12 @@ def export_filename(kind: str, team_slug: str, now: datetime, part: int | None =
     stamp = _utc(now, "now").strftime("%Y%m%d-%H%M")
     suffix = f"-part{int(part)}" if part is not None else ""
     return f"{sanitise_slug(team_slug)}-{word}-{stamp}{suffix}.{extension}"
+
+
+def data_filename(word: str, team_slug: str, now: datetime, extension: str = "csv") -> str:
+    """A server-made name for a table or report, e.g. ``demo-reach-by-theme-20261122-0930.csv`` (time in UTC)."""
+    stamp = _utc(now, "now").strftime("%Y%m%d-%H%M")
+    return f"{sanitise_slug(team_slug)}-{sanitise_slug(word)}-{stamp}.{sanitise_slug(extension)}"
 
 
 def sanitise_slug(team_slug: str) -> str:
@@ -356,6 +363,11 @@ def _too_close(post: ExportPost, local: datetime, previous: ExportPost, spec: _B
 
 
 # Shared
+
+
+def table_csv(header: Sequence[str], rows: Iterable[Sequence[int | str | None]]) -> bytes:
+    """Any table as a formula-safe spreadsheet: UTF-8 with BOM, all cells quoted, numbers kept as numbers."""
+    return _csv_bytes(list(rows), header=header, bom=True)
 
 
 def _csv_bytes(rows: Sequence[Sequence[int | str]], *, header: Sequence[str] | None, bom: bool) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from planner.db import UTCDateTime, utcnow
@@ -96,12 +96,45 @@ class LoginSession(SQLModel, table=True):
     revoked_at: datetime | None = _when(default=None, nullable=True)
 
 
+class ConsentDocument(SQLModel, table=True):
+    """A signed consent document, kept apart from working data: admins only, never exported or logged.
+
+    Messages name it by its reference (Message.consent_reference); drafters learn only whether one is on file.
+    """
+
+    __tablename__ = "consent_document"
+    __table_args__ = (
+        UniqueConstraint("team_id", "sha256", name="uq_consent_document_team_sha256"),
+        Index("ix_consent_document_team_reference", "team_id", "reference_key"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    reference: str = Field(sa_type=String(200))
+    reference_key: str = Field(sa_type=String(200))  # folded reference: how a message's reference finds it
+    person_label: str = Field(default="", sa_type=String(120))  # optional, e.g. "survivor, Lahore 2017"
+    # The member the document is about, if they are in the team: erasing their personal data removes it.
+    subject_membership_id: int | None = Field(default=None, foreign_key="membership.id", index=True)
+    file_name: str = Field(sa_type=String(80))  # made by the server, never the uploaded name
+    media_type: str = Field(sa_type=String(40))  # sniffed from the bytes
+    size_bytes: int
+    sha256: str = Field(sa_type=String(64))
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_by_membership_id: int = Field(foreign_key="membership.id")
+    uploaded_at: datetime = _when(default_factory=utcnow)
+
+
 class AuditEvent(SQLModel, table=True):
     """Append-only, hash-chained record of who did what. Details carry ids, never text or secrets."""
 
     __tablename__ = "audit_event"
-    # A second event claiming the same predecessor would fork the chain: refuse it.
-    __table_args__ = (UniqueConstraint("team_id", "prev_hash", name="uq_audit_chain_link"),)
+    __table_args__ = (
+        # A second event claiming the same predecessor would fork the chain: refuse it.
+        UniqueConstraint("team_id", "prev_hash", name="uq_audit_chain_link"),
+        # The audit page filters a large table by member, action and subject.
+        Index("ix_audit_event_team_actor", "team_id", "actor_membership_id"),
+        Index("ix_audit_event_team_action", "team_id", "action"),
+        Index("ix_audit_event_team_subject", "team_id", "subject_type", "subject_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     team_id: int = Field(foreign_key="team.id", index=True)
     actor_membership_id: int | None = Field(default=None, foreign_key="membership.id")
@@ -355,6 +388,11 @@ class Channel(SQLModel, table=True):
     platform: str = Field(sa_type=String(20))
     name: str = Field(sa_type=String(120))
     active: bool = True
+    # Whom the account mainly reaches (a vocabulary region). Platforms do not export the country of a
+    # post's audience, so the dashboards attribute an account's reach to the audience it serves.
+    audience_region: str = Field(
+        default="cross-border", sa_type=String(40), sa_column_kwargs={"server_default": "cross-border"}
+    )
     created_at: datetime = _when(default_factory=utcnow)
 
 
@@ -436,6 +474,7 @@ class ReachFigure(SQLModel, table=True):
     post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
     message_id: int | None = Field(default=None, foreign_key="message.id", index=True)  # posted outside the planner
     text: str = _text()
+    published_at: datetime | None = _when(default=None, nullable=True)  # as the export gives it
     impressions: int | None = None
     reach: int | None = None
     views: int | None = None
@@ -453,3 +492,29 @@ class ReachFigure(SQLModel, table=True):
     click_through_rate: float | None = None
     import_id: int = Field(foreign_key="reach_import.id")
     updated_at: datetime = _when(default_factory=utcnow)
+
+
+class ManualResult(SQLModel, table=True):
+    """A figure entered by hand where no export exists: WhatsApp Channel views, an offline event's
+    attendance, a survey result, comments coded by hand. Corrections void the old entry, never erase it.
+    """
+
+    __tablename__ = "manual_result"
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
+    kind: str = Field(sa_type=String(30))  # whatsapp-views, offline-event, survey, coded-comments
+    metric: str = Field(sa_type=String(40))  # a vocabulary metric id, e.g. reach, survey-result
+    value: float
+    sample_size: int | None = None  # surveys and coded comments: how many people or comments
+    period_start: date
+    period_end: date
+    platform: str | None = Field(default=None, sa_type=String(20))
+    language: str | None = Field(default=None, sa_type=String(5))
+    audience_region: str | None = Field(default=None, sa_type=String(40))
+    source: str = _text()  # how it was measured, e.g. "paper survey of 120 students, Peshawar"
+    entered_by_membership_id: int = Field(foreign_key="membership.id")
+    entered_at: datetime = _when(default_factory=utcnow)
+    voided_at: datetime | None = _when(default=None, nullable=True)

@@ -29,13 +29,17 @@ from planner.themes import catalog
 from planner.timing import (
     CalendarWarning,
     PostFacts,
+    both_local,
     check_future,
     to_utc,
     warnings,
     weekly,
 )
+from planner.vocabulary import vocabulary
 
 SCHEDULABLE = (MessageStatus.APPROVED, MessageStatus.SCHEDULED)
+# A post in one of these keeps its time slot; a cancelled or failed one frees it.
+_OCCUPYING = (PostStatus.SCHEDULED, PostStatus.HELD, PostStatus.PUBLISHED)
 
 
 class ChannelRead(BaseModel):
@@ -43,6 +47,7 @@ class ChannelRead(BaseModel):
     platform: str
     name: str
     active: bool
+    audience_region: str = "cross-border"
 
 
 class PostRead(BaseModel):
@@ -96,12 +101,37 @@ def list_channels(session: Session, *, actor: Actor, now: datetime) -> list[Chan
     rows = session.exec(
         select(Channel).where(Channel.team_id == actor.team_id).order_by(Channel.platform, Channel.name)
     ).all()
-    return [ChannelRead(id=c.id, platform=c.platform, name=c.name, active=c.active) for c in rows]
+    return [_channel_read(c) for c in rows]
 
 
-def add_channel(session: Session, *, actor: Actor, now: datetime, platform: str, name: str) -> ChannelRead:
-    """Name one of the team's accounts, e.g. the 'Youth Dialogue' Facebook Page."""
+def _channel_read(channel: Channel) -> ChannelRead:
+    return ChannelRead(
+        id=channel.id,
+        platform=channel.platform,
+        name=channel.name,
+        active=channel.active,
+        audience_region=channel.audience_region,
+    )
+
+
+def _audience(region: str) -> str:
+    if region not in vocabulary().ids("regions"):
+        raise ValidationFailed({"audience_region": "Choose whom the account mainly reaches."})
+    return region
+
+
+def add_channel(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    platform: str,
+    name: str,
+    audience_region: str = "cross-border",
+) -> ChannelRead:
+    """Name one of the team's accounts, e.g. the 'Youth Dialogue' Facebook Page, and whom it mainly reaches."""
     actor = require(session, actor, Action.MANAGE_CHANNELS, now=now)
+    audience_region = _audience(audience_region)
     name = clean_text(name)
     if platform not in platforms().variant_ids():
         raise ValidationFailed({"platform": "Choose a platform."})
@@ -112,7 +142,9 @@ def add_channel(session: Session, *, actor: Actor, now: datetime, platform: str,
     ).first()
     if clash:
         raise ValidationFailed({"name": "This account exists already."})
-    channel = Channel(team_id=actor.team_id, platform=platform, name=name, created_at=now)
+    channel = Channel(
+        team_id=actor.team_id, platform=platform, name=name, audience_region=audience_region, created_at=now
+    )
     session.add(channel)
     session.flush()
     audit.record(
@@ -125,7 +157,31 @@ def add_channel(session: Session, *, actor: Actor, now: datetime, platform: str,
         now=now,
     )
     session.commit()
-    return ChannelRead(id=channel.id, platform=channel.platform, name=channel.name, active=channel.active)
+    return _channel_read(channel)
+
+
+def set_channel_audience(
+    session: Session, *, actor: Actor, now: datetime, channel_id: int, audience_region: str
+) -> ChannelRead:
+    """Say whom an account mainly reaches (Pakistan, Afghanistan, both, diaspora): the dashboards' audience view."""
+    actor = require(session, actor, Action.MANAGE_CHANNELS, now=now)
+    channel = session.get(Channel, channel_id)
+    if channel is None or channel.team_id != actor.team_id:
+        raise NotFound("No such channel in your team.")
+    channel.audience_region = _audience(audience_region)
+    session.add(channel)
+    audit.record(
+        session,
+        team_id=actor.team_id,
+        actor_membership_id=actor.membership_id,
+        action="channel.audience_set",
+        subject_type="channel",
+        subject_id=channel.id,
+        now=now,
+        details={"audience_region": channel.audience_region},
+    )
+    session.commit()
+    return _channel_read(channel)
 
 
 # ---- reading -----------------------------------------------------------------------------------
@@ -299,6 +355,7 @@ def schedule_post(
     first = to_utc(day, at, zone)
     check_future(first, now)
     times = weekly(first, repeat_weekly_until, zone)
+    _check_slots_free(session, variant.id, channel.id, times)
     series = str(uuid.uuid4()) if len(times) > 1 else None
     created = []
     for when in times:
@@ -323,6 +380,25 @@ def schedule_post(
         session.add(message)
     session.commit()
     return _reads(session, created)
+
+
+def _check_slots_free(session: Session, variant_id: int, channel_id: int, times: list[datetime]) -> None:
+    """The same variant twice on one account at one time is a double submission (a double-click, a rerun):
+    refuse it. The message row is locked by the caller, so two such requests at once cannot both pass."""
+    taken = session.exec(
+        select(Post.scheduled_at)
+        .where(
+            Post.variant_id == variant_id,
+            Post.channel_id == channel_id,
+            col(Post.scheduled_at).in_(times),
+            col(Post.status).in_(_OCCUPYING),
+        )
+        .order_by(Post.scheduled_at)
+    ).first()
+    if taken is not None:
+        raise ValidationFailed(
+            {"time": f"This variant is already scheduled on this account at that time ({both_local(taken)})."}
+        )
 
 
 def _post(session: Session, actor: Actor, post_id: int, expected_version: int | None = None) -> Post:

@@ -1,6 +1,6 @@
 """Importing the platforms' analytics exports: all or nothing, idempotent, latest export wins.
 
-The file is parsed and every row validated first (planner/reach_files.py); if any row is bad,
+The file is parsed and every row validated first (planner/reach_fast.py, planner/reach_files.py); if any row is bad,
 nothing is written and the report lists each problem. A ledger keyed by the file's content hash
 makes a second import of the same file change nothing. Lifetime totals are stored as snapshots
 (one row per post and period), never added up across files.
@@ -9,14 +9,20 @@ makes a second import of the same file change nothing. Lifetime totals are store
 from __future__ import annotations
 
 from datetime import date, datetime
+from itertools import repeat
+from typing import Literal
 
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
-from planner import audit
-from planner.models import REACH_METRICS, Post, ReachFigure, ReachImport, Variant
+from planner import audit, reach_fast, reach_store
+from planner.models import REACH_METRICS, Post, ReachFigure, ReachImport, Team, Variant
 from planner.policy import Action, Actor, require
-from planner.reach_files import ParsedFile, ReachRow, parse_export
+from planner.reach_fast import Figures
+from planner.reach_files import MAX_BYTES
+from planner.reach_links import MatchedPost, engagements, linked_to
+
+PREVIEW_ROWS = 500  # a dry run describes this many rows one by one; the counts cover them all
 
 
 class Problem(BaseModel):
@@ -24,6 +30,22 @@ class Problem(BaseModel):
     column: str
     value: str
     reason: str
+
+
+class RowPreview(BaseModel):
+    """One row of a dry run: what it holds, what importing it would do, and which post it belongs to."""
+
+    row: int  # as a spreadsheet shows it (the header is row 1)
+    platform: str
+    platform_post_id: str
+    permalink: str
+    period: str  # "lifetime" or an ISO date
+    reach: int | None
+    impressions: int | None
+    views: int | None
+    engagements: int | None
+    outcome: Literal["new", "updated", "unchanged"]
+    matched: MatchedPost | None  # None: not matched to a post or a message
 
 
 class ImportReport(BaseModel):
@@ -39,26 +61,160 @@ class ImportReport(BaseModel):
     dry_run: bool = False
     already_imported_at: datetime | None = None
     matched_post_ids: list[int] = []
+    preview: list[RowPreview] = []  # dry runs only: the first PREVIEW_ROWS rows
 
 
-def _key(row: ReachRow) -> tuple[str, str, str]:
-    native = row.post_id or (row.permalink or "")[:100]
-    return row.platform, native, "lifetime" if row.lifetime or row.day is None else row.day.isoformat()
-
-
-def _matches(session: Session, team_id: int) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+def _matches(session: Session, team_id: int, platform: str) -> tuple[dict[str, int], dict[str, int]]:
+    """The team's posts on this platform by the platform's post id, and all its posts by link."""
     rows = session.exec(
         select(Post.id, Variant.platform, Post.platform_post_id, Post.permalink)
         .join(Variant, Variant.id == Post.variant_id)
         .where(Post.team_id == team_id)
     ).all()
-    by_id = {(platform, native): post_id for post_id, platform, native, _ in rows if native}
+    by_id = {native: post_id for post_id, on, native, _ in rows if native and on == platform}
     by_link = {link.rstrip("/"): post_id for post_id, _, _, link in rows if link}
     return by_id, by_link
 
 
-def _values(row: ReachRow) -> dict[str, int | float | None]:
-    return {metric: row.metrics.get(metric) for metric in REACH_METRICS}
+def _stored_links(session: Session, team_id: int, platform: str) -> dict[str, tuple[int | None, int | None]]:
+    """Figures already linked, by platform post id: new periods of a linked post inherit its link."""
+    rows = session.exec(
+        select(ReachFigure.platform_post_id, ReachFigure.post_id, ReachFigure.message_id)
+        .where(
+            ReachFigure.team_id == team_id,
+            ReachFigure.platform == platform,
+            or_(col(ReachFigure.post_id).is_not(None), col(ReachFigure.message_id).is_not(None)),
+        )
+        .distinct()
+    ).all()
+    return {native: (post_id, None if post_id else message_id) for native, post_id, message_id in rows}
+
+
+def _links(
+    session: Session, team_id: int, figures: Figures, natives: list[str]
+) -> tuple[list[int | None], list[int | None]]:
+    """(post ids, message ids) of the rows: a post matched by post id or link, else the link stored for it."""
+    by_id, by_link = _matches(session, team_id, figures.platform)
+    post_ids: list[int | None] = list(map(by_id.get, natives))
+    message_ids: list[int | None] = [None] * len(natives)
+    stored = _stored_links(session, team_id, figures.platform)
+    for i, post_id in enumerate(post_ids):
+        if post_id is None:
+            post_id = by_link.get((figures.permalinks[i] or "").rstrip("/"))
+            if post_id is None:
+                post_id, message_ids[i] = stored.get(natives[i], (None, None))
+            post_ids[i] = post_id
+    return post_ids, message_ids
+
+
+def _outcomes(
+    session: Session, team_id: int, figures: Figures, natives: list[str], periods: list[str], count: int
+) -> list[str]:
+    """'new', 'updated' or 'unchanged' for the first `count` rows, against what is stored now."""
+    stored = {
+        (f.platform_post_id, f.period): f
+        for f in session.exec(
+            select(ReachFigure).where(
+                ReachFigure.team_id == team_id,
+                ReachFigure.platform == figures.platform,
+                col(ReachFigure.platform_post_id).in_(set(natives[:count])),
+            )
+        )
+    }
+    outcomes = []
+    for i in range(count):
+        figure = stored.get((natives[i], periods[i]))
+        if figure is None:
+            outcomes.append("new")
+            continue
+        same = all(getattr(figure, m) == figures.metrics.get(m, _NONE)[i] for m in REACH_METRICS)
+        outcomes.append("unchanged" if same else "updated")
+    return outcomes
+
+
+class _Nothing:
+    def __getitem__(self, _index: int) -> None:
+        return None
+
+
+_NONE = _Nothing()
+
+
+def _preview(
+    session: Session,
+    team_id: int,
+    figures: Figures,
+    natives: list[str],
+    periods: list[str],
+    links: tuple[list[int | None], list[int | None]],
+    outcomes: list[str],
+) -> list[RowPreview]:
+    shown = range(len(outcomes))
+    post_ids, message_ids = links
+    posts, messages = linked_to(
+        session,
+        team_id=team_id,
+        post_ids={post_ids[i] for i in shown if post_ids[i]},
+        message_ids={message_ids[i] for i in shown if message_ids[i]},
+    )
+    preview = []
+    for i in shown:
+        row = figures.row(i)
+        post_id, message_id = post_ids[i], message_ids[i]
+        preview.append(
+            RowPreview(
+                row=row.row,
+                platform=figures.platform,
+                platform_post_id=natives[i],
+                permalink=row.permalink or "",
+                period=periods[i],
+                reach=row.metrics.get("reach"),
+                impressions=row.metrics.get("impressions"),
+                views=row.metrics.get("views", row.metrics.get("video_views")),
+                engagements=engagements(row.metrics),
+                outcome=outcomes[i],
+                matched=posts.get(post_id) if post_id else messages.get(message_id) if message_id else None,
+            )
+        )
+    return preview
+
+
+def _rows(
+    session: Session,
+    figures: Figures,
+    *,
+    team_id: int,
+    import_id: int,
+    now: datetime,
+    natives: list[str],
+    periods: list[str],
+    links: tuple[list[int | None], list[int | None]],
+) -> list[tuple]:
+    """The rows as reach_store.write takes them (columns in reach_store.columns() order)."""
+    n = len(figures)
+    times: dict[datetime | None, object] = {}
+    published = [
+        times[m] if m in times else times.setdefault(m, reach_store.time_value(session, m))
+        for m in figures.published_at
+    ]
+    metrics = [figures.metrics.get(m) or repeat(None, n) for m in REACH_METRICS]
+    return list(
+        zip(
+            repeat(team_id, n),
+            repeat(figures.platform, n),
+            natives,
+            periods,
+            [(link or "")[:500] for link in figures.permalinks],
+            figures.texts,
+            published,
+            links[0],
+            links[1],
+            *metrics,
+            repeat(import_id, n),
+            repeat(reach_store.time_value(session, now), n),
+            strict=False,
+        )
+    )
 
 
 def import_file(
@@ -71,73 +227,52 @@ def import_file(
     filename: str = "",
     export_range: tuple[date, date] | None = None,
     dry_run: bool = False,
+    max_bytes: int = MAX_BYTES,
 ) -> ImportReport:
-    """Validate every row, then store all of them or none. FileRefused for a file of an unknown kind."""
-    parsed: ParsedFile = parse_export(data, filename=filename, export_range=export_range)
-    report = ImportReport(kind=parsed.kind, label=parsed.label, rows=len(parsed.rows), dry_run=dry_run)
-    if parsed.errors:
-        report.errors = [Problem(row=e.row, column=e.column, value=e.value, reason=e.reason) for e in parsed.errors]
+    """Validate every row, then store all of them or none. FileRefused for a file of an unknown kind.
+
+    Clean files are read column by column (planner/reach_fast.py) and written with one set-based
+    upsert (planner/reach_store.py); a dry run writes in the same way, counts, and rolls back.
+    """
+    figures = reach_fast.read(data, filename=filename, export_range=export_range, max_bytes=max_bytes)
+    report = ImportReport(kind=figures.kind, label=figures.label, rows=len(figures), dry_run=dry_run)
+    if figures.errors:
+        report.errors = [Problem(row=e.row, column=e.column, value=e.value, reason=e.reason) for e in figures.errors]
         report.refused = True
         return report
+    # One import per team at a time (PostgreSQL; SQLite's BEGIN IMMEDIATE already is): a second click on Import
+    # waits for the first, then finds its ledger row instead of failing on the ledger's unique key.
+    session.exec(select(Team.id).where(Team.id == team_id).with_for_update()).one()
     earlier = session.exec(
-        select(ReachImport).where(ReachImport.team_id == team_id, ReachImport.content_hash == parsed.content_hash)
+        select(ReachImport).where(ReachImport.team_id == team_id, ReachImport.content_hash == figures.content_hash)
     ).first()
+    natives, periods = figures.natives(), figures.periods()
+    links = _links(session, team_id, figures, natives)
+    report.unmatched = sum(1 for post_id, message_id in zip(*links, strict=True) if not post_id and not message_id)
+    report.matched_post_ids = sorted({post_id for post_id in links[0] if post_id})
+    shown = min(len(figures), PREVIEW_ROWS) if dry_run else 0
     if earlier is not None:
-        report.unchanged, report.already_imported_at = len(parsed.rows), earlier.imported_at
+        report.unchanged, report.already_imported_at = len(figures), earlier.imported_at
+        if dry_run:
+            outcomes = ["unchanged"] * shown
+            report.preview = _preview(session, team_id, figures, natives, periods, links, outcomes)
         return report
-    by_id, by_link = _matches(session, team_id)
-    keys = [_key(row) for row in parsed.rows]
-    existing = {
-        (f.platform, f.platform_post_id, f.period): f
-        for f in session.exec(
-            select(ReachFigure).where(
-                ReachFigure.team_id == team_id,
-                col(ReachFigure.platform_post_id).in_({native for _, native, _ in keys}),
-            )
-        )
-    }
+    outcomes = _outcomes(session, team_id, figures, natives, periods, shown)
     ledger = ReachImport(
         team_id=team_id,
-        content_hash=parsed.content_hash,
-        kind=parsed.kind,
-        rows=len(parsed.rows),
+        content_hash=figures.content_hash,
+        kind=figures.kind,
+        rows=len(figures),
         imported_by_membership_id=membership_id,
         imported_at=now,
     )
     session.add(ledger)
     session.flush()
-    matched: set[int] = set()
-    for row, key in zip(parsed.rows, keys, strict=True):
-        post_id = by_id.get((row.platform, row.post_id or "")) or by_link.get((row.permalink or "").rstrip("/"))
-        if post_id:
-            matched.add(post_id)
-        else:
-            report.unmatched += 1
-        values = _values(row)
-        figure = existing.get(key)
-        if figure is None:
-            figure = ReachFigure(
-                team_id=team_id,
-                platform=key[0],
-                platform_post_id=key[1],
-                period=key[2],
-                import_id=ledger.id,
-                updated_at=now,
-            )
-            report.inserted += 1
-        elif all(getattr(figure, metric) == value for metric, value in values.items()):
-            report.unchanged += 1
-            continue
-        else:
-            report.updated += 1
-        for metric, value in values.items():
-            setattr(figure, metric, value)
-        figure.permalink = (row.permalink or figure.permalink or "")[:500]
-        figure.text = row.text or figure.text
-        figure.post_id = post_id or figure.post_id
-        figure.import_id, figure.updated_at = ledger.id, now
-        session.add(figure)
-        existing[key] = figure
+    rows = _rows(
+        session, figures, team_id=team_id, import_id=ledger.id, now=now, natives=natives, periods=periods, links=links
+    )
+    written = reach_store.write(session, rows, team_id=team_id, import_id=ledger.id)
+    report.inserted, report.updated, report.unchanged = written.inserted, written.updated, written.unchanged
     ledger.inserted, ledger.updated, ledger.unchanged, ledger.unmatched = (
         report.inserted,
         report.updated,
@@ -145,8 +280,8 @@ def import_file(
         report.unmatched,
     )
     session.add(ledger)
-    report.matched_post_ids = sorted(matched)
     if dry_run:
+        report.preview = _preview(session, team_id, figures, natives, periods, links, outcomes)
         session.rollback()
         return report
     audit.record(
@@ -157,7 +292,7 @@ def import_file(
         subject_type="reach_import",
         subject_id=ledger.id,
         now=now,
-        details={"kind": parsed.kind, "rows": len(parsed.rows), "content_hash": parsed.content_hash},
+        details={"kind": figures.kind, "rows": len(figures), "content_hash": figures.content_hash},
     )
     session.commit()
     return report

@@ -58,6 +58,7 @@ class ReachRow:
     lifetime: bool
     text: str
     published_on: date | None = None  # the publication date as the file writes it, with or without a time
+    row: int = 0  # the record's row number as a spreadsheet shows it (the header is row 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -802,6 +803,8 @@ def _rows(
             continue
         text = "\n".join(dict.fromkeys(t for t in (clean_text(_cell(record, i)) for i in columns.text) if t))
         rows.append(
-            ReachRow(entry.platform, post_id, permalink, published_at, day, metrics, lifetime, text, published_on)
+            ReachRow(
+                entry.platform, post_id, permalink, published_at, day, metrics, lifetime, text, published_on, number
+            )
         )
     return rows, errors

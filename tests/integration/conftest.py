@@ -7,6 +7,7 @@ import pytest
 from planner import campaigns, messages, review
 from planner.models import Role
 from tests.conftest import NOW, make_member, make_team
+from tests.integration.reach_world import world  # noqa: F401  (a fixture: the hand-built reach world)
 
 
 @pytest.fixture

@@ -1,0 +1,204 @@
+"""Reach dashboard: which themes and languages reached whom, against the campaigns' targets."""
+
+from datetime import date
+
+import streamlit as st
+
+from planner import campaigns, charts, dashboard, db, exports, report
+from planner.dashboard import METHODS, Filters
+from planner.db import utcnow
+from planner.languages import Language
+from planner.policy import Action, allows
+from planner.text import platforms
+from planner.themes import catalog
+from ui import filters
+from ui.calls import call
+from ui.session import actor
+
+me = actor()
+st.title("Reach")
+st.caption(
+    "What the platforms' own exports and your hand-entered results say: who was reached, who responded, and how far "
+    "each campaign has come against its targets."
+)
+
+summaries = call(campaigns.list_campaigns, readonly=True).value or []
+names = {c.id: c.name for c in summaries}
+top = st.columns([3, 2])
+campaign_id = filters.campaign(names, "reach.campaign", where=top[0], placeholder="All campaigns")
+today = date.today()
+period = top[1].date_input(
+    "Period",
+    value=(),
+    max_value=today,
+    key="reach.period",
+    help="Leave empty for everything imported so far.",
+    format="DD/MM/YYYY",
+)
+more = st.columns(3)
+themes = more[0].multiselect(
+    "Themes", catalog().ids(), key="reach.themes", format_func=lambda t: catalog().get(t).label(), placeholder="All"
+)
+chosen_platforms = more[1].multiselect(
+    "Platforms",
+    platforms().variant_ids(),
+    key="reach.platforms",
+    format_func=lambda p: platforms().variant(p).label,
+    placeholder="All",
+)
+languages = more[2].multiselect(
+    "Languages",
+    [str(x) for x in Language],
+    key="reach.languages",
+    format_func=lambda c: Language(c).label,
+    placeholder="All",
+)
+start, end = (period[0], period[-1]) if period else (None, None)
+chosen = Filters(
+    campaign_id=campaign_id,
+    start=start,
+    end=end,
+    themes=tuple(themes),
+    platforms=tuple(chosen_platforms),
+    languages=tuple(languages),
+)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Adding up the figures…")
+def _figures(team_id: int, filters: Filters, version: int) -> tuple[dashboard.Dashboard, dict[str, charts.Chart]]:
+    """The figures and charts of one team, for one choice of filters, as of one change (its audit event).
+
+    Shared between the team's members (the key holds the team id; the caller was authorised just before)
+    and rebuilt after any change the team makes, since every change writes an audit event.
+    """
+    with db.session(readonly=True) as s:
+        built = dashboard.build(s, team_id=team_id, filters=filters)
+    return built, {chart.key: chart for chart in charts.all_charts(built)}
+
+
+stamp = call(dashboard.stamp, readonly=True).value
+if stamp is None:
+    st.stop()
+board, by_key = _figures(stamp.team_id, chosen, stamp.version)
+
+if board.figures_from is None and not board.progress:
+    st.info(
+        "No figures yet for this choice. Import the platforms' analytics exports on **Import reach**, or enter "
+        "WhatsApp views, surveys and event counts on **Enter results**.",
+        icon=":material/insights:",
+    )
+covered = (
+    f"Figures cover {board.figures_from[0]:%d %b %Y} to {board.figures_from[1]:%d %b %Y}. "
+    if board.figures_from
+    else ""
+)
+st.caption(f"{covered}{board.posts_published} post(s) published in this selection.")
+if board.unlinked and allows(me.role, Action.SCHEDULE_POSTS):
+    st.warning(
+        f"{board.unlinked} post(s) in imported exports match no planned post or message yet, so they count only "
+        "in the platform totals. Link them on **Import reach**.",
+        icon=":material/link_off:",
+    )
+
+tiers = board.tiers
+awareness, engagement, impact = st.columns(3, border=True)
+with awareness:
+    st.markdown("**Awareness** · did people see it?")
+    st.metric("People reached", f"{tiers.people_reached:,}")
+    st.caption(f"{tiers.impressions:,} impressions where the platform counts them.")
+with engagement:
+    st.markdown("**Engagement** · did they respond?")
+    st.metric("Engagements", f"{tiers.engagements:,}")
+    rate = f"{tiers.engagement_rate:.1%}" if tiers.engagement_rate is not None else "—"
+    st.caption(f"Engagement rate {rate} of people reached.")
+with impact:
+    st.markdown("**Impact** · did anything change?")
+    st.metric("Offline actions", f"{tiers.offline_actions:,.0f}")
+    survey = (
+        f"{tiers.survey_agreeing:.0f} % agreed across {tiers.surveys} survey(s) of {tiers.surveyed:,} people"
+        if tiers.survey_agreeing is not None
+        else "no surveys entered"
+    )
+    coded = (
+        f"{tiers.coded_positive:,.0f} of {tiers.coded_total:,} coded comments showed a shift"
+        if tiers.coded_total
+        else ""
+    )
+    st.caption("; ".join(part for part in (survey, coded) if part) + ".")
+
+for zone, cells in board.suggestions.items():
+    if cells:
+        st.success(charts.suggestion_text(cells, zone), icon=":material/schedule:")
+
+
+LAYOUT = (
+    ("over-time",),
+    ("kpi-progress",),
+    ("by-theme",),
+    ("by-language", "by-audience"),
+    ("by-platform", "engagement-rate"),
+    ("top-posts",),
+    ("heat-pakistan",),
+    ("heat-afghanistan",),
+)
+
+
+def draw(chart: charts.Chart) -> None:
+    with st.container(border=True):
+        st.markdown(f"#### {chart.title}")
+        if chart.note:
+            st.caption(chart.note)
+        if not chart.rows:
+            st.caption("No figures for this choice yet.")
+            return
+        if chart.figure is not None:
+            shown, table = st.tabs(["Chart", "Table"])
+            with shown:
+                st.plotly_chart(chart.figure, key=f"reach.chart.{chart.key}", config={"displaylogo": False})
+        else:
+            table = st.container()
+        with table:
+            st.dataframe(chart.rows, hide_index=True, width="stretch")
+        st.download_button(
+            "Download as CSV",
+            data=chart.csv(),
+            file_name=exports.data_filename(f"reach-{chart.key}", me.team_slug, utcnow()),
+            mime="text/csv",
+            key=f"reach.csv.{chart.key}",
+            icon=":material/download:",
+        )
+
+
+for row in LAYOUT:
+    for column, key in zip(st.columns(len(row)), row, strict=True):
+        with column:
+            draw(by_key[key])
+
+with st.expander("Where these numbers come from"):
+    st.markdown(METHODS)
+
+st.subheader("Donor report")
+if campaign_id is None:
+    st.caption("Choose a campaign above to prepare its donor report for the chosen period.")
+else:
+    st.caption(
+        "One HTML file to send to a donor: the plan in brief, what was published, results against targets with the "
+        "charts, highlights and where the numbers come from. It covers the chosen campaign and period (the theme, "
+        "platform and language filters do not apply), names no team member, and opens without an internet connection."
+    )
+    with_links = st.checkbox("Include links to the posts", key="reach.report.links")
+    if st.button("Prepare the report", key="reach.report.prepare", icon=":material/description:"):
+        prepared = call(
+            report.donor_report, readonly=True, campaign_id=campaign_id, start=start, end=end, include_links=with_links
+        ).value
+        if prepared is not None:
+            st.download_button(
+                "Download the donor report",
+                data=prepared.html,
+                file_name=prepared.filename,
+                mime="text/html",
+                key="reach.report.download",
+                icon=":material/download:",
+                on_click="ignore",
+                type="primary",
+            )
