@@ -31,6 +31,9 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+bench: setup
+	$(BIN)/python -m planner bench --json bench.json
+
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .

@@ -4,6 +4,7 @@ import streamlit as st
 
 from planner.config import ROOT
 from ui import navigation, session
+from ui.text import plain
 
 # A local image: Streamlit fetches ":material/…:" page icons from Google's servers.
 st.set_page_config(page_title="Campaign planner", page_icon=str(ROOT / "assets" / "icon.png"), layout="wide")
@@ -20,9 +21,9 @@ if st.session_state.pop(session.GO_HOME, False):
     st.switch_page("pages/home.py")
 
 with st.sidebar:
-    st.markdown(f"**{current.team_name}**")
+    st.markdown(f"**{plain(current.team_name)}**")
     reviewer = " · sensitivity reviewer" if current.sensitivity_reviewer else ""
-    st.caption(f"{current.display_name} · {current.role}{reviewer}")
+    st.caption(f"{plain(current.display_name)} · {current.role}{reviewer}")
     if st.button("Log out", key="auth.logout", icon=":material/logout:"):
         session.log_out()
         st.rerun()

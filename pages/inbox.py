@@ -22,7 +22,7 @@ for item in items:
     with st.container(border=True):
         info, action = st.columns([5, 1])
         info.markdown(f"**{plain(item.title)}** :{colour}-badge[{label}]")
-        info.caption(f"{item.campaign_name} · changed {item.updated_at:%d %b %Y %H:%M} UTC")
+        info.caption(f"{plain(item.campaign_name)} · changed {item.updated_at:%d %b %Y %H:%M} UTC")
         if item.last_comment:
             info.markdown(f"> {plain(item.last_comment)}")
         if action.button("Open", key=f"inbox.open.{item.id}", width="stretch"):

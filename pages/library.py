@@ -10,6 +10,7 @@ from planner.themes import catalog
 from ui import filters
 from ui.calls import call
 from ui.campaign_picker import CURRENT, PICKER
+from ui.text import plain
 
 st.title("Message library")
 st.caption("Search works in English, Urdu, Pashto and Dari, whichever way ی, ک or ہ were typed.")
@@ -40,9 +41,9 @@ st.caption(f"{len(found)} message(s)")
 for summary in found:
     with st.container(border=True):
         info, action = st.columns([5, 1])
-        info.markdown(f"**{summary.title}** · {summary.status}")
+        info.markdown(f"**{plain(summary.title)}** · {summary.status}")
         info.caption(
-            f"{summary.campaign_name} · "
+            f"{plain(summary.campaign_name)} · "
             f"{', '.join(platforms().variant(p).label for p in summary.platforms) or 'no variants'} · "
             f"{', '.join(Language(code).english for code in summary.languages)} · "
             f"changed {summary.updated_at:%d %b %Y %H:%M} UTC"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from planner import campaigns, review
+from planner import campaigns, consent, review
 from planner.models import MessageStatus
 from planner.themes import catalog
 from ui import filters, review_view
@@ -36,6 +36,9 @@ queue = (
     ).value
     or []
 )
+opened = st.session_state.get(CURRENT)
+if opened is not None and opened not in {item.id for item in queue}:
+    review_view.decided_elsewhere(opened)
 if not queue:
     st.success("Nothing is waiting for review.", icon=":material/done_all:")
     st.stop()
@@ -48,7 +51,7 @@ chosen = st.radio(
     list(titles),
     key=CURRENT,
     format_func=lambda i: (
-        f"{titles[i].title} · {titles[i].campaign_name}"
+        f"{plain(titles[i].title)} · {plain(titles[i].campaign_name)}"
         + (" · sensitive" if titles[i].sensitive else "")
         + (f" · submitted {titles[i].submitted_at:%d %b %H:%M}" if titles[i].submitted_at else "")
     ),
@@ -67,9 +70,12 @@ themes = ", ".join(
     if t in catalog().ids()
 )
 st.caption(
-    f"{message.campaign_name} · by {plain(', '.join(view.authors))} · themes: {themes or 'none'} · "
+    f"{plain(message.campaign_name)} · by {plain(', '.join(view.authors))} · themes: {themes or 'none'} · "
     f"sources: {len(message.sources)} · consent: {plain(message.consent_reference) or 'none recorded'}"
 )
+if message.consent_reference:
+    held = call(consent.on_file, readonly=True, reference=message.consent_reference)
+    st.caption(f"Signed consent form on file with the admin: **{'yes' if held.value else 'no'}**")
 
 left, right = st.columns([3, 2], gap="large")
 with left:

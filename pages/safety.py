@@ -37,7 +37,8 @@ st.caption("Domains and handles that spread extremist material. A variant linkin
 entries = call(review.list_denylist, readonly=True).value or []
 for entry in entries:
     left, right = st.columns([5, 1])
-    left.markdown(f"`{plain(entry.entry)}`" + (f" — {plain(entry.note)}" if entry.note else ""))
+    # Bold, not a code span: backslash escapes are shown literally inside code (example\.net).
+    left.markdown(f"**{plain(entry.entry)}**" + (f" — {plain(entry.note)}" if entry.note else ""))
     if right.button("Remove", key=f"safety.remove.{entry.id}"):
         if call(review.remove_denylist_entry, entry_id=entry.id).ok:
             st.rerun()

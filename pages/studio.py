@@ -11,6 +11,7 @@ from ui import review_view, studio
 from ui.calls import call
 from ui.campaign_picker import pick_plan
 from ui.session import actor
+from ui.text import plain
 
 CURRENT = "studio.message"
 OPEN_NEXT = "studio.open_next"  # a widget's key cannot change after it is drawn: open on the next run
@@ -46,7 +47,7 @@ message = call(messages.get_message, readonly=True, message_id=chosen).value
 if message is None:
     st.stop()
 
-st.caption(f"{message.status} · by {message.author} · changed {message.updated_at:%d %b %Y %H:%M} UTC")
+st.caption(f"{message.status} · by {plain(message.author)} · changed {message.updated_at:%d %b %Y %H:%M} UTC")
 studio.review_status(message, editable)
 with st.expander("The message: idea, themes, messenger, sources and consent", icon=":material/description:"):
     if studio.message_form(plan, message, editable):

@@ -6,12 +6,14 @@ from planner import members
 from planner.models import Role
 from ui.calls import call
 from ui.session import actor
+from ui.text import plain
 
 SECRET = "team.one_time_password"  # noqa: S105 - a session_state key, not a secret
 LABELS = {"username": "Username", "display_name": "Display name", "phone": "Phone", "real_name": "Real name"}
+ADDED = "team.add.done"  # set when a member was added: the next run empties the form
 
 st.title("Team members")
-st.caption(f"{actor().team_name}: who can log in, and what each person may do.")
+st.caption(f"{plain(actor().team_name)}: who can log in, and what each person may do.")
 
 if shown := st.session_state.get(SECRET):
     with st.container(border=True):
@@ -47,6 +49,11 @@ st.dataframe(
 
 add_tab, change_tab = st.tabs([":material/person_add: Add a member", ":material/manage_accounts: Change a member"])
 
+if st.session_state.pop(ADDED, False):
+    # Emptied before the form is drawn: deleting the keys would leave the last member's details in the browser.
+    for field in ("username", "display_name", "real_name", "phone"):
+        st.session_state[f"team.add.{field}"] = ""
+
 with add_tab, st.form("team.add", clear_on_submit=False):
     left, right = st.columns(2)
     username = left.text_input("Username", key="team.add.username", help="Latin letters, digits, '.', '_' or '-'")
@@ -79,8 +86,7 @@ with add_tab, st.form("team.add", clear_on_submit=False):
                 "username": added.value.member.username,
                 "password": added.value.one_time_password,
             }
-            for key in ("username", "display_name", "real_name", "phone"):
-                st.session_state.pop(f"team.add.{key}", None)
+            st.session_state[ADDED] = True
             st.rerun()
 
 with change_tab:

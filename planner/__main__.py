@@ -1,4 +1,4 @@
-"""Command line: `python -m planner migrate | create-admin | demo`."""
+"""Command line: migrate, create-admin, demo, export, import-reach, report, audit verify, backup and restore."""
 
 from __future__ import annotations
 
@@ -8,16 +8,57 @@ import json
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from time import perf_counter
 
-from planner import audit, db, demo, posts, reach, schema, teams
-from planner.errors import PlannerError
+from sqlmodel import select
+
+from planner import audit, backup, db, demo, posts, reach, report, schema, teams
+from planner.errors import NotFound, PlannerError
+from planner.models import Team
 from planner.reach_files import FileRefused
 
 
 def _migrate(_args: argparse.Namespace) -> int:
-    schema.upgrade()
+    saved = schema.upgrade()
+    if saved:
+        print(f"Saved a copy of the database as it was before migrating: {saved}")
     print(f"Database is at revision {schema.current_revision()}.")
     return 0
+
+
+_FORMAT_NAMES = {"sqlite": "SQLite copy", "archive": "archive"}
+
+
+def _backup(args: argparse.Namespace) -> int:
+    started = perf_counter()
+    summary = backup.backup(db.engine(), Path(args.path), format=args.format, now=db.utcnow())
+    print(
+        f"Backed up {len(summary.rows)} tables, {summary.total} rows to {summary.path} "
+        f"({_FORMAT_NAMES[summary.format]}, schema revision {summary.revision}) in {perf_counter() - started:.1f} s."
+    )
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    started = perf_counter()
+    summary = backup.restore(db.engine(), Path(args.path), force=args.force, now=db.utcnow())
+    if summary.saved:
+        print(f"Saved a copy of the database as it was before restoring: {summary.saved}")
+    upgraded = f", brought up to {summary.upgraded_to}" if summary.upgraded_to else ""
+    replaced = ", replacing what it held" if summary.replaced else ""
+    print(
+        f"Restored {len(summary.rows)} tables, {summary.total} rows from {summary.path} "
+        f"({_FORMAT_NAMES[summary.format]}, schema revision {summary.revision}{upgraded}) into "
+        f"{db.engine().url.render_as_string(hide_password=True)}{replaced} in {perf_counter() - started:.1f} s."
+    )
+    intact = True
+    with db.session(readonly=True) as s:
+        for team_id, slug in s.exec(select(Team.id, Team.slug).order_by(Team.id)).all():
+            checked, broken = audit.verify(s, team_id=team_id)
+            intact = intact and broken is None
+            state = "intact" if broken is None else f"BROKEN at event {broken.event_id}: {broken.reason}"
+            print(f"audit trail of team {slug}: {checked} event(s), {state}")
+    return 0 if intact else 1
 
 
 def _create_admin(args: argparse.Namespace) -> int:
@@ -153,6 +194,40 @@ def _import_reach(args: argparse.Namespace) -> int:
     return 1 if report.refused else 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    try:
+        start, end = (date.fromisoformat(day) if day else None for day in (args.date_from, args.date_to))
+    except ValueError:
+        print("error: dates must be real days written YYYY-MM-DD, e.g. 2026-11-01", file=sys.stderr)
+        return 2
+    schema.upgrade()
+    with db.session(readonly=True) as s:
+        team = teams.team_by_slug(s, args.team)
+        if team is None:
+            print(f"error: no team with the slug {args.team!r}", file=sys.stderr)
+            return 2
+        try:
+            built = report.build_report(
+                s,
+                team_id=team.id,
+                campaign_id=args.campaign,
+                start=start,
+                end=end,
+                now=db.utcnow(),
+                include_links=args.links,
+            )
+        except NotFound:
+            print(f"error: team {team.slug} has no campaign with the id {args.campaign}", file=sys.stderr)
+            return 2
+    try:
+        Path(args.out).write_bytes(built.html)
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out} ({len(built.html) / 1_000_000:.1f} MB), the donor report of campaign {args.campaign}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m planner", description="Counter-narrative campaign planner.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -192,11 +267,52 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument("--to", dest="date_to", type=date.fromisoformat, help="export range end")
     importer.set_defaults(run=_import_reach)
 
+    report_cmd = commands.add_parser("report", help="write a campaign's donor report: one self-contained HTML file")
+    report_cmd.add_argument("--team", required=True, help="the team's slug, e.g. demo")
+    report_cmd.add_argument("--campaign", required=True, type=int, help="the campaign's id")
+    report_cmd.add_argument("--out", required=True, help="the HTML file to write")
+    report_cmd.add_argument("--from", dest="date_from", help="first day of the period, YYYY-MM-DD (default: the start)")
+    report_cmd.add_argument("--to", dest="date_to", help="last day of the period, YYYY-MM-DD (default: today)")
+    report_cmd.add_argument("--links", action="store_true", help="include links to the published posts")
+    report_cmd.set_defaults(run=_report)
+
     audit_cmd = commands.add_parser("audit", help="check the audit trail").add_subparsers(dest="audit", required=True)
     verify = audit_cmd.add_parser("verify", help="check a team's hash chain; exit 1 at the first broken link")
     verify.add_argument("--team", required=True, help="the team's slug, e.g. demo")
     verify.set_defaults(run=_audit_verify)
+
+    backup_cmd = commands.add_parser("backup", help="write a consistent backup of the whole database")
+    backup_cmd.add_argument("path", help="the file to write (replaced only once the backup is complete)")
+    backup_cmd.add_argument(
+        "--format",
+        choices=backup.FORMATS,
+        help="sqlite: a copy of the SQLite file (default on SQLite); archive: portable ZIP (default on PostgreSQL)",
+    )
+    backup_cmd.set_defaults(run=_backup)
+
+    restore_cmd = commands.add_parser("restore", help="put a backup (either format) back into an empty database")
+    restore_cmd.add_argument("path", help="a SQLite copy or an archive made by `backup`")
+    restore_cmd.add_argument("--force", action="store_true", help="replace everything the database holds now")
+    restore_cmd.set_defaults(run=_restore)
+
+    bench = commands.add_parser("bench", help="time imports, dashboard queries and page reruns on a synthetic workload")
+    bench.add_argument("--quick", action="store_true", help="a tenth of the workload")
+    bench.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    bench.add_argument("--postgres", help="also time the queries on this PostgreSQL database (it is emptied)")
+    bench.add_argument("--runs", type=int, default=3, help="runs per timing; the median is reported")
+    bench.set_defaults(run=_bench)
     return root
+
+
+def _bench(args: argparse.Namespace) -> int:
+    # The benchmark lives beside the app (benchmarks/): it drives the pages through Streamlit's AppTest,
+    # which the domain package itself never imports.
+    from benchmarks import run
+
+    argv = ["--runs", str(args.runs)] + (["--quick"] if args.quick else [])
+    argv += ["--json", str(args.json)] if args.json else []
+    argv += ["--postgres", args.postgres] if args.postgres else []
+    return run.main(argv)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,12 +41,12 @@ def theme_colour(theme_ids: list[str]) -> str:
 
 def _chip(post: PostRead, key: str, *, with_title: bool) -> None:
     pk = local(post.scheduled_at, "Asia/Karachi")
-    title = f" {post.message_title[:24]}" if with_title else ""
+    title = f" {plain(post.message_title[:24])}" if with_title else ""
     label = (
         f":{theme_colour(post.themes)}[●] {pk:%H:%M} {SHORT_PLATFORM.get(post.platform, post.platform)}·"
         f"{post.language}{STATUS_MARK[post.status]}{title}"
     )
-    tip = f"{post.message_title} — {both_local(post.scheduled_at)} · {post.channel_name} · {post.status}"
+    tip = f"{plain(post.message_title)} — {both_local(post.scheduled_at)} · {plain(post.channel_name)} · {post.status}"
     if st.button(label, key=key, help=tip, width="stretch", type="tertiary"):
         st.session_state[SELECTED] = post.id
 

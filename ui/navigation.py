@@ -32,9 +32,18 @@ def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
     sections = {
         "Plan": [*plan_pages, themes],
         "Write": write_pages,
-        "Publish": [calendar]
+        "Publish": [calendar],
+        "Results": [st.Page("pages/reach.py", title="Reach", icon=":material/insights:", url_path="reach")]
         + (
-            [st.Page("pages/reach_import.py", title="Import reach", icon=":material/upload_file:", url_path="reach")]
+            [
+                st.Page(
+                    "pages/reach_import.py",
+                    title="Import reach",
+                    icon=":material/upload_file:",
+                    url_path="import-reach",
+                ),
+                st.Page("pages/results.py", title="Enter results", icon=":material/edit_square:", url_path="results"),
+            ]
             if allows(actor.role, Action.SCHEDULE_POSTS)
             else []
         ),
@@ -43,6 +52,14 @@ def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
     if allows(actor.role, Action.MANAGE_DENYLIST):
         sections["You and your team"].insert(
             0, st.Page("pages/safety.py", title="Safety", icon=":material/shield:", url_path="safety")
+        )
+    if allows(actor.role, Action.MANAGE_PERSONAL_DATA):
+        sections["You and your team"].insert(
+            0, st.Page("pages/privacy.py", title="Personal data", icon=":material/lock_person:", url_path="privacy")
+        )
+    if allows(actor.role, Action.VIEW_AUDIT):
+        sections["You and your team"].insert(
+            0, st.Page("pages/audit.py", title="Audit trail", icon=":material/history:", url_path="audit")
         )
     if allows(actor.role, Action.MANAGE_MEMBERS):
         sections["You and your team"].insert(

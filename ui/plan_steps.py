@@ -17,6 +17,7 @@ from planner.plans import CampaignPlan, Step
 from planner.themes import catalog
 from planner.vocabulary import vocabulary
 from ui.calls import call
+from ui.text import plain
 
 FIELD_LABELS = {
     "name": "Name",
@@ -262,7 +263,7 @@ def audience(plan: CampaignPlan, editable: bool) -> None:
         step="audience",
         items=plan.segments,
         form=_segment_form,
-        title=lambda segment: segment.name,
+        title=lambda segment: plain(segment.name),
         add_label="Add an audience segment",
     )
 
@@ -354,7 +355,7 @@ def messenger(plan: CampaignPlan, editable: bool) -> None:
 
     def title(person) -> str:
         missing = person.risk_level != RiskLevel.LOW and not person.safety_plan
-        return f"{person.name} · {person.risk_level} risk" + (" · :red[safety plan missing]" if missing else "")
+        return f"{plain(person.name)} · {person.risk_level} risk" + (" · :red[safety plan missing]" if missing else "")
 
     _part_list(
         plan,

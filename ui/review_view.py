@@ -8,12 +8,15 @@ import streamlit as st
 
 from planner import review
 from planner.languages import Language
+from planner.models import MessageStatus
 from planner.review import FindingRead, ReviewRead
 from planner.text import platforms
 from ui.calls import call
 from ui.text import plain
 
 COLOURS = {"blocker": "#fecaca", "warning": "#fde68a", "info": "#bfdbfe"}
+# The decision buttons of pages/review.py, by the middle part of their keys.
+DECISIONS = {"approve": "approval", "changes": "request for changes", "hold": "hold"}
 ICONS = {"blocker": ":material/block:", "warning": ":material/warning:", "info": ":material/info:"}
 
 
@@ -99,13 +102,17 @@ def comments(view: ReviewRead, *, can_comment: bool) -> None:
     if not view.comments:
         st.caption("No comments yet.")
     if can_comment:
+        box = f"review.comment.body.{view.message.id}"
+        if st.session_state.pop(f"{box}.posted", False):
+            # Emptied before the box is drawn: deleting its key would leave the posted text in the browser.
+            st.session_state[box] = ""
         with st.form(f"review.comment.{view.message.id}", clear_on_submit=False):
-            body = st.text_area("Add a comment", key=f"review.comment.body.{view.message.id}", height=80)
+            body = st.text_area("Add a comment", key=box, height=80)
             if (
                 st.form_submit_button("Post comment")
                 and call(review.add_comment, message_id=view.message.id, body=body).ok
             ):
-                st.session_state.pop(f"review.comment.body.{view.message.id}", None)
+                st.session_state[f"{box}.posted"] = True
                 st.rerun()
 
 
@@ -124,3 +131,27 @@ def history(message_id: int) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def decided_elsewhere(message_id: int) -> None:
+    """Tell a reviewer whose decision came too late that it was not recorded, and give back their comment.
+
+    Another reviewer decided first (perhaps through another server process), so this run's queue no
+    longer holds the message: its buttons are never drawn again and Streamlit would drop the click
+    without a word, comment and all.
+    """
+    clicked = [what for key, what in DECISIONS.items() if st.session_state.get(f"review.{key}.{message_id}")]
+    if not clicked:
+        return
+    view = call(review.review, readonly=True, message_id=message_id).value
+    title = plain(view.message.title) if view else f"message #{message_id}"
+    status = MessageStatus(view.message.status).replace("_", " ") if view else "out of your queue"
+    st.warning(
+        f"Your {clicked[0]} was not recorded: someone else decided on “{title}” a moment before you, and it is "
+        f"now {status}. Its history shows who and when.",
+        icon=":material/group:",
+    )
+    comment = st.session_state.get(f"review.decision.{message_id}") or ""
+    if comment.strip():
+        st.caption("Your comment, not sent:")
+        st.code(comment, language=None, wrap_lines=True)

@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from planner import messages, review
+from planner import consent, messages, review
 from planner.drafting import bidi_flags, link_flags, suggest_hashtags, suggest_themes, word_diff
 from planner.errors import Conflict
 from planner.languages import Language
@@ -140,7 +140,18 @@ def message_form(plan: CampaignPlan, message: MessageRead | None, editable: bool
             "This message features a person but has no consent reference: review will not approve it.",
             icon=":material/front_hand:",
         )
+    if message and message.consent_reference:
+        _consent_on_file(message.consent_reference)
     return None
+
+
+def _consent_on_file(reference: str) -> None:
+    """Whether the admin holds the signed form for this reference; never the form itself."""
+    held = call(consent.on_file, readonly=True, reference=reference)
+    if held.ok and held.value:
+        st.caption(":material/verified: Signed consent form on file with your admin.")
+    elif held.ok:
+        st.caption(":material/pending: No signed consent form on file for this reference yet: give it to your admin.")
 
 
 def _parse_sources(text: str) -> list[dict]:

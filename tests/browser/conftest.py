@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from planner import db
 from planner.config import ROOT
 
 CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
 DEMO_PASSWORD = "browser demo passphrase"
 ARTIFACTS = ROOT / "test-artifacts"
+TIMEOUT_MS = 30_000
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -48,19 +50,31 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> 
     raise RuntimeError("the server did not answer in time")
 
 
+def _database_url(folder: Path) -> str:
+    return f"sqlite:///{folder / 'planner.db'}"
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server_folder(tmp_path_factory) -> Path:
+    """Where the server's database and log live."""
+    return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture(scope="session")
+def server(server_folder):
     """The app as `make run` serves it, on a free port, with the demo team seeded."""
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: browser journeys skipped (apt-get install chromium)")
-    folder = tmp_path_factory.mktemp("server")
+        message = f"no Chromium at {CHROMIUM}: browser journeys skipped (apt-get install chromium)"
+        if os.environ.get("PLANNER_REQUIRE_BROWSER"):
+            pytest.fail(f"{message}, but PLANNER_REQUIRE_BROWSER is set (CI)")
+        pytest.skip(message)
     env = os.environ | {
-        "PLANNER_DATABASE_URL": f"sqlite:///{folder / 'planner.db'}",
+        "PLANNER_DATABASE_URL": _database_url(server_folder),
         "PLANNER_DEMO_PASSWORD": DEMO_PASSWORD,
     }
     subprocess.run([sys.executable, "-m", "planner", "demo"], env=env, cwd=ROOT, check=True, capture_output=True)
     port = _free_port()
-    log = (folder / "server.log").open("w")
+    log = (server_folder / "server.log").open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -89,25 +103,46 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def chromium(server):
-    from playwright.sync_api import sync_playwright
+def server_database(server, server_folder):
+    """An engine on the server's own database, for arranging what a journey starts from."""
+    engine = db.build_engine(_database_url(server_folder))
+    yield engine
+    engine.dispose()
 
+
+@pytest.fixture(scope="session")
+def chromium(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    # Streamlit answers each click with a whole script run: on a busy machine that takes seconds.
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield browser
         browser.close()
 
 
+WIDTH, HEIGHT = 1400, 1000
+
+
+def _show_everything(tab) -> None:
+    """Streamlit scrolls inside its main area, so a full-page screenshot shows only the window: grow it."""
+    height = tab.evaluate("() => document.querySelector('[data-testid=stMain]')?.scrollHeight ?? 0")
+    if height > HEIGHT:
+        tab.set_viewport_size({"width": WIDTH, "height": min(height, 12_000)})
+
+
 @pytest.fixture
 def page(chromium, request):
-    """A fresh browser context; a screenshot is saved if the test fails."""
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    """A fresh browser context; a screenshot of the whole page is saved if the test fails."""
+    context = chromium.new_context(viewport={"width": WIDTH, "height": HEIGHT})
     tab = context.new_page()
-    tab.set_default_timeout(20_000)
+    tab.set_default_timeout(TIMEOUT_MS)
     yield tab
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
+        _show_everything(tab)
         tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
 

@@ -1,11 +1,21 @@
 """What a person does in a real browser."""
 
+import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pytest
 from playwright.sync_api import expect
 
+from planner.accounts import LOGIN_FAILED
+from tests.browser import steps
 from tests.browser.conftest import ARTIFACTS, log_in
+
+pytestmark = pytest.mark.browser
+
+MARKUP = "<img src=x onerror=alert(1)>"
+# The same words for a wrong password and a locked account: a lock tells an attacker nothing.
+REFUSED = LOGIN_FAILED.format(n=5, m=15)
 
 
 def test_a_drafter_logs_in_and_sees_their_home_and_nothing_is_fetched_from_outside(server, page):
@@ -30,23 +40,36 @@ def test_an_admin_sees_the_team_page_and_a_drafter_does_not(server, page):
     expect(page.get_by_role("link", name="Team members")).to_have_count(0)
 
 
-def test_repeated_wrong_passwords_lock_the_account(server, page):
+def test_five_wrong_passwords_lock_an_account_and_then_the_right_one_is_refused_too(server, page):
+    username = f"locked-{uuid.uuid4().hex[:6]}"  # a member of its own: the lock lasts 15 minutes
+    steps.log_in_as(page, server, "admin")
+    steps.open_page(page, "Team members")
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Display name").fill("Lock test")
+    page.get_by_role("button", name="Add member").click()
+    expect(page.get_by_text(f"One-time password for {username}")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Username")).to_have_value("")  # the form is ready for the next one
+    password = page.get_by_test_id("stCode").locator("code").inner_text().strip()
+    steps.log_out(page)
+
+    log_in(page, server, username, password)  # the password is right: it opens the new member's account
+    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    steps.log_out(page)
     for _ in range(5):
-        log_in(page, server, "viewer", "wrong password!")
-        expect(page.get_by_text("Log-in failed")).to_be_visible()
-    log_in(page, server, "viewer")
-    expect(page.get_by_text("Log-in failed")).to_be_visible()
+        log_in(page, server, username, "wrong password!")
+        expect(page.get_by_text(REFUSED)).to_be_visible()
+    log_in(page, server, username, password)
+    expect(page.get_by_text(REFUSED)).to_be_visible()
+    expect(page.get_by_role("heading", name="My account")).to_have_count(0)
 
 
 def test_the_counter_moves_while_a_drafter_types_in_dari(server, page):
-    log_in(page, server, "drafter")
-    page.get_by_role("link", name="Drafting studio").click()
+    steps.log_in_as(page, server, "drafter")
+    steps.open_page(page, "Drafting studio")
     expect(page.get_by_role("heading", name="Variants")).to_be_visible()
     page.get_by_role("tab", name="Add a variant").click()
-    page.get_by_label("Platform").click()
-    page.get_by_role("option", name="X").first.click()
-    page.get_by_label("Language").click()
-    page.get_by_role("option", name="Dari").click()
+    steps.choose(page, "Platform", "X (Twitter)", exact=True)
+    steps.choose(page, "Language", "Dari · دری", exact=True)
     editor = page.get_by_role("textbox", name="X (Twitter) · Dari")
     editor.click()
     editor.press_sequentially("سلام کابل", delay=40)
@@ -56,30 +79,46 @@ def test_the_counter_moves_while_a_drafter_types_in_dari(server, page):
     assert editor.get_attribute("dir") == "rtl"
 
 
-def test_markup_typed_into_a_field_shows_as_text_and_runs_nothing(server, page):
+def test_markup_in_a_title_a_variant_and_a_comment_shows_as_text_and_runs_nothing(server, page):
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    log_in(page, server, "drafter")
-    page.get_by_role("link", name="Drafting studio").click()
-    expect(page.get_by_role("heading", name="Variants")).to_be_visible()
-    page.get_by_text("The message: idea, themes").click()
-    title = page.get_by_role("textbox", name="Working title")
-    title.fill("<img src=x onerror=alert(1)> Two cities")
-    page.get_by_role("button", name="Save message").click()
-    expect(page.get_by_text("Saved").or_(page.get_by_text("changed")).first).to_be_visible()
-    page.wait_for_timeout(1500)
-    page.get_by_role("link", name="Message library").click()
-    expect(page.get_by_text("<img src=x onerror=alert(1)> Two cities").first).to_be_visible()
-    page.wait_for_timeout(500)
+    title = steps.unique(f"{MARKUP} Two cities")
+    body = f"{MARKUP} Kabul and Lahore grieved on the same day."
+    comment = f"{MARKUP} Please check the date."
+    steps.log_in_as(page, server, "drafter")
+    steps.create_message(page, title, "Grief is shared across the border.")
+    steps.write_variant(page, platform="facebook", platform_label="Facebook", language="English", text=body)
+    page.get_by_role("tab", name="Facebook · English").click()
+    expect(page.get_by_test_id("stHtml").get_by_text(body)).to_be_visible()  # the preview
+    page.get_by_text("Review: discussion and history").click()
+    box = page.get_by_role("textbox", name="Add a comment")
+    box.fill(comment)
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_test_id("stChatMessage").get_by_text(comment)).to_be_visible()
+    expect(box).to_have_value("")  # posted, so not offered for posting twice
+    steps.submit_for_review(page)
+    steps.open_page(page, "Message library")
+    expect(page.get_by_text(title).first).to_be_visible()
+    steps.log_out(page)
+
+    steps.log_in_as(page, server, "facilitator")
+    steps.open_in_review_queue(page, title)
+    expect(page.get_by_test_id("stHtml").get_by_text(body)).to_be_visible()  # the draft, screened and highlighted
+    expect(page.get_by_test_id("stChatMessage").get_by_text(comment)).to_be_visible()
+    page.wait_for_timeout(500)  # an onerror handler would have fired by now
     assert dialogs == []
-    assert page.locator("img[src='x']").count() == 0
+    assert all(frame.locator("img[src='x']").count() == 0 for frame in page.frames)
 
 
 def test_a_drafter_opens_a_message_that_came_back_from_review(server, page):
-    log_in(page, server, "drafter")
-    page.get_by_role("link", name="Back from review").click()
-    expect(page.get_by_text("The 70% figure has no source")).to_be_visible()
-    page.get_by_role("button", name="Open").first.click()
+    steps.log_in_as(page, server, "drafter")
+    steps.open_page(page, "Back from review")
+    # Other journeys' messages come back here too: open the one the facilitator asked to change.
+    opening = page.get_by_role("button", name="Open")
+    answered = (
+        page.get_by_test_id("stVerticalBlock").filter(has_text="The 70% figure has no source").filter(has=opening)
+    )
+    answered.last.get_by_role("button", name="Open").click()
     expect(page.get_by_role("heading", name="Drafting studio")).to_be_visible()
     expect(page.get_by_text("A facilitator asked for changes")).to_be_visible()
 

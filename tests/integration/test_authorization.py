@@ -10,12 +10,28 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
-from planner import accounts, campaigns, members, messages, posts, reach, review
+from planner import (
+    accounts,
+    audit,
+    campaigns,
+    consent,
+    dashboard,
+    members,
+    messages,
+    posts,
+    reach,
+    reach_links,
+    report,
+    results,
+    review,
+)
 from planner.errors import NotFound, PermissionDenied
-from planner.models import Role
+from planner.models import ConsentDocument, ManualResult, ReachFigure, Role
 from planner.plans import Step
 from tests.conftest import NOW, make_member, make_team
 
@@ -44,6 +60,58 @@ class Target:
 
 def _campaign_args(t: Target) -> dict:
     return {"campaign_id": t.campaign.id, "expected_version": t.campaign.version, "now": NOW}
+
+
+def _consent_document(s, t: Target) -> int:
+    """A consent document in the target's team, for the services that open or delete one."""
+    row = ConsentDocument(
+        team_id=t.member.team_id,
+        reference="CF-1",
+        reference_key="cf-1",
+        file_name="consent-1.pdf",
+        media_type="application/pdf",
+        size_bytes=5,
+        sha256="0" * 64,
+        content=b"%PDF-",
+        uploaded_by_membership_id=t.membership_id,
+        uploaded_at=NOW,
+    )
+    s.add(row)
+    s.commit()
+    return row.id
+
+
+def _reach_figure(s, t: Target, *, message_id: int | None = None) -> int:
+    """An imported reach row in the target's team (linked to `message_id` when given)."""
+    data = (Path(__file__).resolve().parent.parent / "fixtures" / "reach" / "x-current.csv").read_bytes()
+    reach.import_file(s, team_id=t.member.team_id, membership_id=None, now=NOW, data=data)
+    figure = s.exec(select(ReachFigure).where(ReachFigure.team_id == t.member.team_id)).first()
+    figure.message_id = message_id
+    s.add(figure)
+    s.commit()
+    return figure.id
+
+
+def _manual_result(s, t: Target) -> int:
+    """A result entered by hand in the target's team."""
+    row = ManualResult(
+        team_id=t.member.team_id,
+        campaign_id=t.campaign.id,
+        kind="offline-event",
+        metric="offline-actions",
+        value=40,
+        period_start=date(2026, 11, 1),
+        period_end=date(2026, 11, 2),
+        source="Sign-in sheet of the Peshawar dialogue",
+        entered_by_membership_id=t.membership_id,
+        entered_at=NOW,
+    )
+    s.add(row)
+    s.commit()
+    return row.id
+
+
+_RESULT = {"value": 12, "period_start": date(2026, 11, 1), "period_end": date(2026, 11, 2), "source": "Sign-in sheet"}
 
 
 @dataclass(frozen=True)
@@ -232,6 +300,92 @@ CASES = [
         lambda s, a, t: reach.import_reach(s, actor=a, now=NOW, data=b"Post id,Date,Post text,Impressions\n"),
         False,
     ),
+    Case(
+        "reach_links.list_unmatched", EVERYONE, lambda s, a, t: reach_links.list_unmatched(s, actor=a, now=NOW), False
+    ),
+    Case("reach_links.list_linked", EVERYONE, lambda s, a, t: reach_links.list_linked(s, actor=a, now=NOW), False),
+    Case(
+        "reach_links.link_figures",
+        EDITORS,
+        lambda s, a, t: reach_links.link_figures(
+            s, actor=a, now=NOW, figure_id=_reach_figure(s, t), message_id=t.message.id
+        ),
+    ),
+    Case(
+        "reach_links.unlink_figures",
+        EDITORS,
+        lambda s, a, t: reach_links.unlink_figures(
+            s, actor=a, now=NOW, figure_id=_reach_figure(s, t, message_id=t.message.id)
+        ),
+    ),
+    Case(
+        "results.add_result",
+        EDITORS,
+        lambda s, a, t: results.add_result(
+            s, actor=a, now=NOW, campaign_id=t.campaign.id, kind="offline-event", **_RESULT
+        ),
+    ),
+    Case(
+        "results.correct_result",
+        EDITORS,
+        lambda s, a, t: results.correct_result(s, actor=a, now=NOW, result_id=_manual_result(s, t), **_RESULT),
+    ),
+    Case(
+        "results.void_result",
+        EDITORS,
+        lambda s, a, t: results.void_result(s, actor=a, now=NOW, result_id=_manual_result(s, t)),
+    ),
+    Case(
+        "results.list_results",
+        EVERYONE,
+        lambda s, a, t: results.list_results(s, actor=a, now=NOW, campaign_id=t.campaign.id),
+    ),
+    Case(
+        "results.entry_choices",
+        EVERYONE,
+        lambda s, a, t: results.entry_choices(s, actor=a, now=NOW, campaign_id=t.campaign.id),
+    ),
+    Case("dashboard.stamp", EVERYONE, lambda s, a, t: dashboard.stamp(s, actor=a, now=NOW), False),
+    Case(
+        "dashboard.dashboard",
+        EVERYONE,
+        lambda s, a, t: dashboard.dashboard(s, actor=a, now=NOW, filters=dashboard.Filters(campaign_id=t.campaign.id)),
+    ),
+    Case(
+        "report.donor_report",
+        EVERYONE,  # viewers are often the donor liaisons
+        lambda s, a, t: report.donor_report(s, actor=a, now=NOW, campaign_id=t.campaign.id),
+    ),
+    Case(
+        "members.erase_personal_data",
+        ADMINS,
+        lambda s, a, t: members.erase_personal_data(
+            s, actor=a, now=NOW, membership_id=t.membership_id, confirm_username=t.member.username
+        ),
+    ),
+    Case("audit.list_events", ADMINS, lambda s, a, t: audit.list_events(s, actor=a, now=NOW), False),
+    Case("audit.filter_choices", ADMINS, lambda s, a, t: audit.filter_choices(s, actor=a, now=NOW), False),
+    Case("audit.chain_status", ADMINS, lambda s, a, t: audit.chain_status(s, actor=a, now=NOW), False),
+    Case("audit.export_events", ADMINS, lambda s, a, t: audit.export_events(s, actor=a, now=NOW), False),
+    Case("consent.list_documents", ADMINS, lambda s, a, t: consent.list_documents(s, actor=a, now=NOW), False),
+    Case(
+        "consent.upload_document",
+        ADMINS,
+        lambda s, a, t: consent.upload_document(
+            s, actor=a, now=NOW, data=b"%PDF-1.7 signed", reference="CF-9", subject_membership_id=t.membership_id
+        ),
+    ),
+    Case(
+        "consent.open_document",
+        ADMINS,
+        lambda s, a, t: consent.open_document(s, actor=a, now=NOW, document_id=_consent_document(s, t)),
+    ),
+    Case(
+        "consent.delete_document",
+        ADMINS,
+        lambda s, a, t: consent.delete_document(s, actor=a, now=NOW, document_id=_consent_document(s, t)),
+    ),
+    Case("consent.on_file", EVERYONE, lambda s, a, t: consent.on_file(s, actor=a, now=NOW, reference="CF-1"), False),
     Case("accounts.list_my_sessions", EVERYONE, lambda s, a, t: accounts.list_my_sessions(s, actor=a, now=NOW), False),
     Case(
         "accounts.end_my_session",
@@ -245,6 +399,17 @@ UNGUARDED = {"accounts.log_in", "accounts.resolve", "accounts.log_out", "account
 UNGUARDED |= {"messages.tally"}  # pure: counts summaries the caller was already allowed to read
 UNGUARDED |= {"review.content_hash", "review.void_approvals"}  # helpers inside already-checked services
 UNGUARDED |= {"reach.import_file"}  # the trusted path under import_reach and the CLI
+UNGUARDED |= {"reach_links.linked_to", "reach_links.engagements"}  # inside the import's checked dry run; pure
+UNGUARDED |= {"results.check_result"}  # pure: the rules of an entry, no database
+# The chain itself (written inside checked services, verified by the CLI) and pure wording:
+UNGUARDED |= {"audit.record", "audit.event_hash", "audit.verify"}
+UNGUARDED |= {"audit.action_label", "audit.subject_label", "audit.describe_details"}
+UNGUARDED |= {"consent.sniff", "consent.reference_key", "consent.cites"}  # pure
+UNGUARDED |= {"consent.delete_documents_about"}  # inside members.erase_personal_data
+# The trusted path under dashboard/stamp, the report and the benchmark; pure helpers:
+UNGUARDED |= {"dashboard.build", "dashboard.suggestions", "dashboard.theme_weeks", "dashboard.platform_languages"}
+UNGUARDED |= {"report.build_report", "report.plotly_library"}  # the CLI's trusted path; pure
+UNGUARDED |= {"posts.set_channel_audience"}  # covered by tests/integration/test_dashboard.py (needs a channel)
 # Hooks called inside already-checked services, and the CLI's trusted export path:
 UNGUARDED |= {
     "posts.hold_posts",
@@ -282,7 +447,8 @@ def _public_services(module) -> set[str]:
 
 def test_every_public_service_is_in_the_matrix():
     listed = {case.name for case in CASES} | UNGUARDED
-    modules = (members, accounts, campaigns, messages, review, posts, reach)
+    modules = (members, accounts, campaigns, messages, review, posts, reach, dashboard, audit, consent)
+    modules += (reach_links, results, report)
     assert set().union(*map(_public_services, modules)) <= listed
 
 

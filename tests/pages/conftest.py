@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import streamlit as st
+from argon2 import PasswordHasher
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from planner import db, demo, schema
+from planner import db, demo, passwords, schema
 from planner.config import ROOT
 
 DEMO_PASSWORD = "demo pass phrase for tests"
@@ -61,7 +64,24 @@ def log_in(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTest
 
 
 def texts(at: AppTest) -> str:
-    """Everything a user reads on the page, as one string."""
+    """Everything a user reads on the page, as one string (user text escaped by ui.text.plain as typed)."""
     parts = [e.value for e in (*at.title, *at.header, *at.subheader, *at.markdown, *at.caption)]
     parts += [e.value for e in (*at.error, *at.warning, *at.info, *at.success)]
-    return "\n".join(str(p) for p in parts)
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """Like app_db, but one database for a whole module, for tests that each use rows of their own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+        patch.setenv("PLANNER_DATABASE_URL", f"sqlite:///{tmp_path_factory.mktemp('app') / 'planner.db'}")
+        db.use_engine(None)
+        schema.upgrade()
+        with db.session() as s:
+            demo.seed(s, password=DEMO_PASSWORD, now=db.utcnow())
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        st.set_option("client.showErrorDetails", "full")
+        yield
+        db.use_engine(None)

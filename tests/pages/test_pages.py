@@ -16,10 +16,19 @@ EVERYONE = [
     "pages/calendar.py",
     "pages/themes.py",
     "pages/account.py",
+    "pages/reach.py",
 ]
-EDITING = ["pages/plan.py", "pages/inbox.py", "pages/reach_import.py"]
+EDITING = ["pages/plan.py", "pages/inbox.py", "pages/reach_import.py", "pages/results.py"]
 PAGES_BY_ROLE = {
-    "admin": [*EVERYONE, *EDITING, "pages/team.py", "pages/review.py", "pages/safety.py"],
+    "admin": [
+        *EVERYONE,
+        *EDITING,
+        "pages/team.py",
+        "pages/review.py",
+        "pages/safety.py",
+        "pages/audit.py",
+        "pages/privacy.py",
+    ],
     "facilitator": [*EVERYONE, *EDITING, "pages/review.py"],
     "reviewer": [*EVERYONE, *EDITING, "pages/review.py"],
     "drafter": [*EVERYONE, *EDITING],
@@ -37,6 +46,10 @@ HEADINGS = {
     "pages/inbox.py": "Back from review",
     "pages/safety.py": "Safety",
     "pages/reach_import.py": "Import reach",
+    "pages/reach.py": "Reach",
+    "pages/results.py": "Enter results",
+    "pages/audit.py": "Audit trail",
+    "pages/privacy.py": "Personal data",
     "pages/themes.py": "Themes",
     "pages/team.py": "Team members",
     "pages/account.py": "My account",

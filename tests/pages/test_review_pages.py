@@ -79,3 +79,22 @@ def test_the_crisis_banner_shows_on_every_page_when_paused(app_db):
     viewer = log_in(new_app(), "viewer")
     assert "Crisis pause" in texts(viewer)
     assert "Attack in Peshawar" in texts(viewer)
+
+
+def test_a_reviewer_deciding_a_moment_too_late_is_told_and_gets_their_comment_back(app_db):
+    with db.session(readonly=True) as s:
+        message = s.exec(select(Message).where(Message.title == "Living with polio, in their own words")).one()
+    late = _queue("reviewer", message.id)
+    first = _queue("facilitator", message.id)
+    first.button(key=f"review.approve.{message.id}").click().run()
+    assert not first.exception
+    assert "not recorded" not in texts(first)
+
+    late.text_area(key=f"review.decision.{message.id}").input("The caption names her village: take it out.")
+    late.button(key=f"review.changes.{message.id}").click().run()
+    assert not late.exception
+    assert "Your request for changes was not recorded" in texts(late)
+    assert "now approved" in texts(late)
+    assert [c.value for c in late.code] == ["The caption names her village: take it out."]
+    with db.session(readonly=True) as s:
+        assert s.get(Message, message.id).status == MessageStatus.APPROVED
