@@ -8,6 +8,7 @@ makes a second import of the same file change nothing. Lifetime totals are store
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from itertools import repeat
 from typing import Literal
@@ -19,7 +20,7 @@ from planner import audit, reach_fast, reach_store
 from planner.models import REACH_METRICS, Post, ReachFigure, ReachImport, Team, Variant
 from planner.policy import Action, Actor, require
 from planner.reach_fast import Figures
-from planner.reach_files import MAX_BYTES
+from planner.reach_files import MAX_BYTES, reach_formats
 from planner.reach_links import MatchedPost, engagements, linked_to
 
 PREVIEW_ROWS = 500  # a dry run describes this many rows one by one; the counts cover them all
@@ -217,6 +218,26 @@ def _rows(
     )
 
 
+def _imported_before(session: Session, team_id: int, data: bytes) -> ImportReport | None:
+    """The report of importing a file again, from the ledger alone (nothing to read or write)."""
+    digest = hashlib.sha256(data).hexdigest()
+    session.exec(select(Team.id).where(Team.id == team_id).with_for_update()).one()
+    earlier = session.exec(
+        select(ReachImport).where(ReachImport.team_id == team_id, ReachImport.content_hash == digest)
+    ).first()
+    if earlier is None:
+        return None
+    label = next((f.label for f in reach_formats().formats if f.id == earlier.kind), earlier.kind)
+    return ImportReport(
+        kind=earlier.kind,
+        label=label,
+        rows=earlier.rows,
+        unchanged=earlier.rows,
+        unmatched=earlier.unmatched,
+        already_imported_at=earlier.imported_at,
+    )
+
+
 def import_file(
     session: Session,
     *,
@@ -234,6 +255,8 @@ def import_file(
     Clean files are read column by column (planner/reach_fast.py) and written with one set-based
     upsert (planner/reach_store.py); a dry run writes in the same way, counts, and rolls back.
     """
+    if not dry_run and (earlier := _imported_before(session, team_id, data)) is not None:
+        return earlier
     figures = reach_fast.read(data, filename=filename, export_range=export_range, max_bytes=max_bytes)
     report = ImportReport(kind=figures.kind, label=figures.label, rows=len(figures), dry_run=dry_run)
     if figures.errors:

@@ -147,3 +147,12 @@ def make_member(
     session.add(login)
     session.commit()
     return load_actor(session, login, now=now)
+
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    """One Playwright driver for the whole run: its sync API refuses a second one in the same process."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver

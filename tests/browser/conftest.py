@@ -111,15 +111,14 @@ def server_database(server, server_folder):
 
 
 @pytest.fixture(scope="session")
-def chromium(server):
-    from playwright.sync_api import expect, sync_playwright
+def chromium(server, playwright_session):
+    from playwright.sync_api import expect
 
     # Streamlit answers each click with a whole script run: on a busy machine that takes seconds.
     expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    yield browser
+    browser.close()
 
 
 WIDTH, HEIGHT = 1400, 1000

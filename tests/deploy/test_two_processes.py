@@ -118,13 +118,10 @@ def two_servers(database_url, tmp_path_factory) -> Iterator[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def chromium(two_servers):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+def chromium(two_servers, playwright_session):
+    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    yield browser
+    browser.close()
 
 
 @contextmanager
