@@ -183,6 +183,7 @@ def _preview(
 def _rows(
     session: Session,
     figures: Figures,
+    metrics: list[str],
     *,
     team_id: int,
     import_id: int,
@@ -191,14 +192,13 @@ def _rows(
     periods: list[str],
     links: tuple[list[int | None], list[int | None]],
 ) -> list[tuple]:
-    """The rows as reach_store.write takes them (columns in reach_store.columns() order)."""
+    """The rows as reach_store.write takes them (columns in reach_store.columns(metrics) order)."""
     n = len(figures)
     times: dict[datetime | None, object] = {}
     published = [
         times[m] if m in times else times.setdefault(m, reach_store.time_value(session, m))
         for m in figures.published_at
     ]
-    metrics = [figures.metrics.get(m) or repeat(None, n) for m in REACH_METRICS]
     return list(
         zip(
             repeat(team_id, n),
@@ -210,7 +210,7 @@ def _rows(
             published,
             links[0],
             links[1],
-            *metrics,
+            *(figures.metrics[m] for m in metrics),
             repeat(import_id, n),
             repeat(reach_store.time_value(session, now), n),
             strict=False,
@@ -291,10 +291,19 @@ def import_file(
     )
     session.add(ledger)
     session.flush()
+    metrics = [m for m in REACH_METRICS if m in figures.metrics]
     rows = _rows(
-        session, figures, team_id=team_id, import_id=ledger.id, now=now, natives=natives, periods=periods, links=links
+        session,
+        figures,
+        metrics,
+        team_id=team_id,
+        import_id=ledger.id,
+        now=now,
+        natives=natives,
+        periods=periods,
+        links=links,
     )
-    written = reach_store.write(session, rows, team_id=team_id, import_id=ledger.id)
+    written = reach_store.write(session, metrics, rows, team_id=team_id, platform=figures.platform)
     report.inserted, report.updated, report.unchanged = written.inserted, written.updated, written.unchanged
     ledger.inserted, ledger.updated, ledger.unchanged, ledger.unmatched = (
         report.inserted,

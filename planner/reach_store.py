@@ -1,11 +1,12 @@
-"""Writing an export's figures: one set-based upsert, latest export wins, nothing added up.
+"""Writing an export's figures: new rows inserted in bulk, changed rows replaced, nothing added up.
 
-A figure is keyed by (team, platform, the platform's post id, period). A row that is new is
-inserted; a row whose values changed replaces the stored ones; a row with the same values is left
-alone (its link to a post may still be filled in). On SQLite the rows go through the driver's
-`executemany` inside the caller's transaction; on PostgreSQL through COPY into a temporary table
-and one INSERT … ON CONFLICT. Either way the caller's transaction decides: a rollback (a dry run,
-or a fault half-way) leaves the table as it was.
+A figure is keyed by (team, platform, the platform's post id, period). The stored figures of the
+file's platform are read once; each row of the file is then new (inserted), changed (its values
+replace the stored ones: latest export wins) or unchanged (left alone, though a post published
+since may claim it). New rows go in with the driver's `executemany` on SQLite and COPY on
+PostgreSQL, inside the caller's transaction, which the import holds alone (the team row is
+locked; SQLite writes one transaction at a time): a rollback — a dry run, or a fault half-way —
+leaves the table as it was.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from sqlmodel import Session
 
 from planner.models import REACH_METRICS
 
-_KEY = ("team_id", "platform", "platform_post_id", "period")
-_COLUMNS = (*_KEY, "permalink", "text", "published_at", "post_id", "message_id", *REACH_METRICS, "import_id")
-_COLUMNS += ("updated_at",)
+FIXED = ("team_id", "platform", "platform_post_id", "period", "permalink", "text", "published_at")
+FIXED += ("post_id", "message_id")
+_NATIVE, _PERIOD, _LINK, _TEXT, _PUBLISHED, _POST, _MESSAGE = 2, 3, 4, 5, 6, 7, 8
+_METRICS = len(FIXED)
 
 
 @dataclass(frozen=True)
@@ -30,91 +32,95 @@ class Written:
     unchanged: int
 
 
-def _distinct(dialect: str) -> str:
-    return "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
-
-
-def _differs(dialect: str) -> str:
-    return " OR ".join(f"reach_figure.{m} {_distinct(dialect)} excluded.{m}" for m in REACH_METRICS)
-
-
-def _upsert_sql(dialect: str, source: str) -> str:
-    changed, distinct = _differs(dialect), _distinct(dialect)
-    metrics = ", ".join(f"{m} = excluded.{m}" for m in REACH_METRICS)
-    return f"""
-        INSERT INTO reach_figure ({", ".join(_COLUMNS)}) {source}
-        ON CONFLICT ({", ".join(_KEY)}) DO UPDATE SET
-            {metrics},
-            permalink = CASE WHEN excluded.permalink <> '' THEN excluded.permalink ELSE reach_figure.permalink END,
-            text = CASE WHEN excluded.text <> '' THEN excluded.text ELSE reach_figure.text END,
-            published_at = COALESCE(excluded.published_at, reach_figure.published_at),
-            post_id = COALESCE(excluded.post_id, reach_figure.post_id),
-            message_id = COALESCE(excluded.message_id, reach_figure.message_id),
-            import_id = CASE WHEN {changed} THEN excluded.import_id ELSE reach_figure.import_id END,
-            updated_at = CASE WHEN {changed} THEN excluded.updated_at ELSE reach_figure.updated_at END
-        WHERE {changed}
-            OR (excluded.post_id IS NOT NULL AND reach_figure.post_id {distinct} excluded.post_id)
-            OR (excluded.message_id IS NOT NULL AND reach_figure.message_id {distinct} excluded.message_id)
-    """
-
-
-def _count(session: Session, team_id: int, import_id: int | None = None) -> int:
-    where = "team_id = :team" + (" AND import_id = :import_id" if import_id is not None else "")
-    return session.execute(
-        text(f"SELECT count(*) FROM reach_figure WHERE {where}"),  # noqa: S608 - fixed column names only
-        {"team": team_id, "import_id": import_id},
-    ).scalar_one()
-
-
-def _sqlite_time(moment: datetime | None) -> str | None:
-    """How SQLAlchemy stores an aware UTC datetime in SQLite (planner.db.UTCDateTime)."""
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-
-
-def write(session: Session, rows: list[tuple], *, team_id: int, import_id: int) -> Written:
-    """Upsert `rows` (tuples in the order of `columns()`) in the session's transaction."""
-    if not rows:
-        return Written(0, 0, 0)
-    before = _count(session, team_id)
-    connection = session.connection()
-    dialect = connection.dialect.name
-    raw = connection.connection.driver_connection
-    if dialect == "sqlite":
-        placeholders = ", ".join("?" for _ in _COLUMNS)
-        cursor = raw.cursor()
-        try:
-            cursor.executemany(_upsert_sql(dialect, f"VALUES ({placeholders})"), rows)
-        finally:
-            cursor.close()
-    else:
-        _copy_and_upsert(raw, rows, dialect)
-    inserted = _count(session, team_id) - before
-    touched = _count(session, team_id, import_id)
-    updated = touched - inserted
-    return Written(inserted, updated, len(rows) - inserted - updated)
-
-
-def _copy_and_upsert(raw, rows: list[tuple], dialect: str) -> None:
-    with raw.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS reach_incoming (LIKE reach_figure INCLUDING DEFAULTS) ON COMMIT DROP"
-        )
-        cursor.execute("TRUNCATE reach_incoming")
-        with cursor.copy(f"COPY reach_incoming ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        source = f"SELECT {', '.join(_COLUMNS)} FROM reach_incoming"  # noqa: S608 - fixed column names only
-        cursor.execute(_upsert_sql(dialect, source))
-
-
-def columns() -> tuple[str, ...]:
-    return _COLUMNS
+def columns(metrics: list[str]) -> tuple[str, ...]:
+    """The columns of a row handed to `write`: the fixed ones, the file's metrics, the import and the time."""
+    return (*FIXED, *metrics, "import_id", "updated_at")
 
 
 def time_value(session: Session, moment: datetime | None):
-    """A datetime as this database's driver takes it in `rows`."""
-    if session.get_bind().dialect.name == "sqlite":
-        return _sqlite_time(moment)
-    return moment
+    """A datetime as this database's driver takes it in rows (SQLite: as planner.db.UTCDateTime stores it)."""
+    if moment is None or session.get_bind().dialect.name != "sqlite":
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _stored(session: Session, team_id: int, platform: str) -> dict[tuple[str, str], tuple]:
+    """(post id, period) → (id, post id, message id, every metric) of the figures stored for this platform."""
+    query = text(
+        f"SELECT platform_post_id, period, id, post_id, message_id, {', '.join(REACH_METRICS)} "  # noqa: S608
+        "FROM reach_figure WHERE team_id = :team AND platform = :platform"
+    )
+    return {(row[0], row[1]): tuple(row[2:]) for row in session.execute(query, {"team": team_id, "platform": platform})}
+
+
+def write(session: Session, metrics: list[str], rows: list[tuple], *, team_id: int, platform: str) -> Written:
+    """Store `rows` (tuples in the order of `columns(metrics)`) in the session's transaction."""
+    stored = _stored(session, team_id, platform)
+    positions = {name: _METRICS + i for i, name in enumerate(metrics)}
+    new: list[tuple] = []
+    changed: list[dict] = []
+    claimed: list[dict] = []
+    for row in rows:
+        before = stored.get((row[_NATIVE], row[_PERIOD]))
+        if before is None:
+            new.append(row)
+            continue
+        figure_id, post_id, message_id, *values = before
+        incoming = [row[positions[m]] if m in positions else None for m in REACH_METRICS]
+        if incoming != values:
+            changed.append(_update(row, figure_id, incoming))
+        elif (row[_POST] and row[_POST] != post_id) or (row[_MESSAGE] and row[_MESSAGE] != message_id):
+            claimed.append({"id": figure_id, "post_id": row[_POST], "message_id": row[_MESSAGE]})
+    if new:
+        _insert(session, columns(metrics), new)
+    if changed:
+        assignments = ", ".join(f"{m} = :{m}" for m in REACH_METRICS)
+        session.execute(
+            text(
+                f"UPDATE reach_figure SET {assignments}, "  # noqa: S608 - fixed column names only
+                "permalink = CASE WHEN :permalink <> '' THEN :permalink ELSE permalink END, "
+                "text = CASE WHEN :text <> '' THEN :text ELSE text END, "
+                "published_at = COALESCE(:published_at, published_at), "
+                "post_id = COALESCE(:post_id, post_id), message_id = COALESCE(:message_id, message_id), "
+                "import_id = :import_id, updated_at = :updated_at WHERE id = :id"
+            ),
+            changed,
+        )
+    if claimed:
+        session.execute(
+            text(
+                "UPDATE reach_figure SET post_id = COALESCE(:post_id, post_id), "
+                "message_id = COALESCE(:message_id, message_id) WHERE id = :id"
+            ),
+            claimed,
+        )
+    return Written(len(new), len(changed), len(rows) - len(new) - len(changed))
+
+
+def _update(row: tuple, figure_id: int, values: list) -> dict:
+    return dict(zip(REACH_METRICS, values, strict=True)) | {
+        "id": figure_id,
+        "permalink": row[_LINK],
+        "text": row[_TEXT],
+        "published_at": row[_PUBLISHED],
+        "post_id": row[_POST],
+        "message_id": row[_MESSAGE],
+        "import_id": row[-2],
+        "updated_at": row[-1],
+    }
+
+
+def _insert(session: Session, names: tuple[str, ...], rows: list[tuple]) -> None:
+    connection = session.connection()
+    raw = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite":
+        cursor = raw.cursor()
+        try:
+            insert = f"INSERT INTO reach_figure ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"  # noqa: S608
+            cursor.executemany(insert, rows)
+        finally:
+            cursor.close()
+        return
+    with raw.cursor() as cursor, cursor.copy(f"COPY reach_figure ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)

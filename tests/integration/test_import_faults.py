@@ -88,17 +88,33 @@ def test_any_file_is_imported_whole_or_refused_without_a_trace(session, coordina
 
 
 def _fault_after_figures(session: Session, monkeypatch, n: int) -> None:
-    """The writer fails after handing the database n reach rows, as a full disk or a dropped connection would."""
-    write = reach_store.write
+    """The database write fails after n new reach rows went in, as a full disk or a dropped connection would."""
+    insert = reach_store._insert
 
-    def failing_write(session_, rows, **kwargs):
+    def failing_insert(session_, names, rows):
         def rows_then_fault():
             for number, row in enumerate(rows):
                 if number == n:
                     raise DiskFull
                 yield row
 
-        return write(session_, rows_then_fault(), **kwargs)
+        return insert(session_, names, rows_then_fault())
+
+    monkeypatch.setattr(reach_store, "_insert", failing_insert)
+
+
+def _fault_while_comparing(session: Session, monkeypatch, n: int) -> None:
+    """The import fails after its ledger row is written, while n rows have been compared with what is stored."""
+    write = reach_store.write
+
+    def failing_write(session_, metrics, rows, **kwargs):
+        def rows_then_fault():
+            for number, row in enumerate(rows):
+                if number == n:
+                    raise DiskFull
+                yield row
+
+        return write(session_, metrics, list(rows_then_fault()), **kwargs)
 
     monkeypatch.setattr(reach_store, "write", failing_write)
 
@@ -126,6 +142,7 @@ def six_posts(impressions: int) -> bytes:
 
 SIX_POSTS = six_posts(100)
 FAULTS = {
+    "while comparing rows": lambda s, m: _fault_while_comparing(s, m, 1),
     "before the first row": lambda s, m: _fault_after_figures(s, m, 0),
     "after one row": lambda s, m: _fault_after_figures(s, m, 1),
     "before the last row": lambda s, m: _fault_after_figures(s, m, 5),
@@ -151,7 +168,7 @@ def test_a_fault_while_a_newer_export_replaces_figures_keeps_the_older_figures(s
     reach.import_reach(session, actor=coordinator, now=NOW, data=SIX_POSTS)
     before = snapshot(session)
     newer = six_posts(500)
-    for where in ("after one row", "at the audit record", "at the commit"):
+    for where in ("while comparing rows", "at the audit record", "at the commit"):
         with pytest.MonkeyPatch.context() as monkeypatch:
             FAULTS[where](session, monkeypatch)
             with pytest.raises(DiskFull):
