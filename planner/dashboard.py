@@ -216,7 +216,12 @@ def _engagement(f) -> ColumnElement:
     return func.coalesce(f.engagements, case((and_(no_parts, f.saves.is_(None)), null()), else_=summed))
 
 
-def _figures(session: Session, team_id: int) -> Select:
+def _figures(session: Session, team_id: int, filters: Filters, message_ids: list[int] | None) -> list[Select]:
+    """The figures, as one query or, when messages are chosen, two whose conditions the indexes can serve."""
+    return [_figure_rows(session, team_id, where) for where in _narrowed(filters, message_ids)]
+
+
+def _figure_rows(session: Session, team_id: int, narrowed) -> Select:
     f = aliased(ReachFigure, name="f")
     daily = aliased(ReachFigure, name="daily")
     linked = aliased(Message, name="linked")
@@ -260,11 +265,38 @@ def _figures(session: Session, team_id: int) -> Select:
         .outerjoin(Variant, Variant.id == Post.variant_id)
         .outerjoin(Channel, Channel.id == Post.channel_id)
         .outerjoin(linked, linked.id == f.message_id)
-        .where(f.team_id == team_id, or_(f.period != "lifetime", ~has_daily))
+        .where(f.team_id == team_id, or_(f.period != "lifetime", ~has_daily), *narrowed(f))
     )
 
 
-def _by_hand(team_id: int) -> Select:
+def _narrowed(filters: Filters, message_ids: list[int] | None) -> list:
+    """The filters as conditions on the figures table itself, so that its indexes find the rows.
+
+    Each entry takes the figures table (aliased) and gives its conditions. Figures belong to a
+    message through their post or, for posts made outside the planner, directly: the two ways are
+    two queries, since an OR of the two would make SQLite read every figure.
+    """
+    messages = None
+    if filters.campaign_id is not None:
+        messages = select(Message.id).where(Message.campaign_id == filters.campaign_id)
+        if message_ids is not None:
+            messages = messages.where(col(Message.id).in_(message_ids))
+    elif message_ids is not None:
+        messages = message_ids
+
+    def common(f) -> list[ColumnElement]:
+        return [f.platform.in_(filters.platforms)] if filters.platforms else []
+
+    if messages is None:
+        return [common]
+    posts = select(Post.id).where(col(Post.message_id).in_(messages))
+    return [
+        lambda f: [*common(f), f.post_id.in_(posts)],
+        lambda f: [*common(f), f.post_id.is_(None), f.message_id.in_(messages)],
+    ]
+
+
+def _by_hand(team_id: int, filters: Filters) -> Select:
     """Awareness and engagement figures entered by hand (WhatsApp Channel views and the like)."""
     m = ManualResult
 
@@ -297,6 +329,7 @@ def _by_hand(team_id: int) -> Select:
         m.team_id == team_id,
         m.voided_at.is_(None),
         col(m.metric).in_(list(FIGURE_OF_METRIC)),
+        *([m.campaign_id == filters.campaign_id] if filters.campaign_id is not None else []),
     )
 
 
@@ -310,7 +343,9 @@ class _Scope:
     """The filtered figures as a subquery, and the filters' conditions on it."""
 
     def __init__(self, session: Session, team_id: int, filters: Filters) -> None:
-        self.rows = union_all(_figures(session, team_id), _by_hand(team_id)).subquery("figures")
+        themed = _message_ids_with_themes(session, team_id, filters.themes) if filters.themes else None
+        figures = _figures(session, team_id, filters, themed)
+        self.rows = union_all(*figures, _by_hand(team_id, filters)).subquery("figures")
         r = self.rows.c
         conditions: list[ColumnElement] = []
         if filters.campaign_id is not None:
@@ -323,8 +358,8 @@ class _Scope:
             conditions.append(r.platform.in_(filters.platforms))
         if filters.languages:
             conditions.append(r.language.in_(filters.languages))
-        if filters.themes:
-            conditions.append(r.message_id.in_(_message_ids_with_themes(session, team_id, filters.themes)))
+        if themed is not None:
+            conditions.append(r.message_id.in_(themed))
         self.conditions = conditions
 
     def select(self, *columns) -> Select:
