@@ -327,6 +327,11 @@ def import_file(
         details={"kind": figures.kind, "rows": len(figures), "content_hash": figures.content_hash},
     )
     session.commit()
+    if session.get_bind().dialect.name == "sqlite":
+        # A big import changes the table's shape: let SQLite refresh the statistics its planner uses
+        # (cheap: it only analyses what needs it), so the dashboards keep finding rows by index.
+        session.connection().exec_driver_sql("PRAGMA optimize")
+        session.commit()
     return report
 
 
