@@ -17,6 +17,8 @@ from ui.calls import call
 from ui.session import actor
 from ui.text import plain
 
+ACCOUNT_ADDED = "calendar.channel.done"  # set when an account was added: the next run empties its name
+
 EXPORTS = {
     "ics": "iCalendar (.ics)",
     "csv": "Plan as CSV",
@@ -194,6 +196,8 @@ with st.expander("Accounts: the team's accounts and whom they reach", icon=":mat
     if not channels:
         st.caption("No accounts yet.")
     if can_manage:
+        if st.session_state.pop(ACCOUNT_ADDED, False):
+            st.session_state["calendar.channel.name"] = ""  # emptied before drawing, or the browser keeps it
         with st.form("calendar.channel"):
             left, middle, right = st.columns(3)
             kind = left.selectbox(
@@ -216,7 +220,7 @@ with st.expander("Accounts: the team's accounts and whom they reach", icon=":mat
                 st.form_submit_button("Add account")
                 and call(posts.add_channel, platform=kind, name=name, audience_region=region).ok
             ):
-                st.session_state.pop("calendar.channel.name", None)
+                st.session_state[ACCOUNT_ADDED] = True
                 st.rerun()
 
 with st.expander("Export the plan", icon=":material/download:"):

@@ -6,6 +6,8 @@ from planner import review
 from ui.calls import call
 from ui.text import plain
 
+DENY_ADDED = "safety.deny.done"  # set when an entry was added: the next run empties the form
+
 st.title("Safety")
 
 st.subheader("Crisis pause")
@@ -44,12 +46,15 @@ for entry in entries:
             st.rerun()
 if not entries:
     st.caption("The list is empty.")
+if st.session_state.pop(DENY_ADDED, False):
+    # Emptied before the form is drawn: deleting the keys would leave the last entry in the browser.
+    for key in ("safety.entry", "safety.note"):
+        st.session_state[key] = ""
 with st.form("safety.deny"):
     left, right = st.columns(2)
     value = left.text_input("Domain or handle", key="safety.entry", placeholder="example.net or @name")
     note = right.text_input("Note (optional)", key="safety.note")
     if st.form_submit_button("Add to the list"):
         if call(review.add_denylist_entry, entry=value, note=note, labels={"entry": "Domain or handle"}).ok:
-            for key in ("safety.entry", "safety.note"):
-                st.session_state.pop(key, None)
+            st.session_state[DENY_ADDED] = True
             st.rerun()

@@ -98,3 +98,16 @@ def test_a_reviewer_deciding_a_moment_too_late_is_told_and_gets_their_comment_ba
     assert [c.value for c in late.code] == ["The caption names her village: take it out."]
     with db.session(readonly=True) as s:
         assert s.get(Message, message.id).status == MessageStatus.APPROVED
+
+
+def test_an_added_never_link_entry_empties_the_form_and_a_refused_one_keeps_it(app_db):
+    admin = log_in(new_app(), "admin")
+    admin.switch_page("pages/safety.py").run()
+    admin.text_input(key="safety.entry").input("propaganda.example.net")
+    admin.text_input(key="safety.note").input("spreads recruitment videos")
+    admin.button(key="FormSubmitter:safety.deny-Add to the list").click().run()
+    assert not admin.exception and "propaganda" in texts(admin)
+    assert (admin.text_input(key="safety.entry").value, admin.text_input(key="safety.note").value) == ("", "")
+    admin.text_input(key="safety.entry").input("not a domain at all")
+    admin.button(key="FormSubmitter:safety.deny-Add to the list").click().run()
+    assert admin.text_input(key="safety.entry").value == "not a domain at all"
