@@ -128,17 +128,11 @@ def _outcomes(
         if figure is None:
             outcomes.append("new")
             continue
-        same = all(getattr(figure, m) == figures.metrics.get(m, _NONE)[i] for m in REACH_METRICS)
+        same = all(
+            getattr(figure, m) == (figures.metrics[m][i] if m in figures.metrics else None) for m in REACH_METRICS
+        )
         outcomes.append("unchanged" if same else "updated")
     return outcomes
-
-
-class _Nothing:
-    def __getitem__(self, _index: int) -> None:
-        return None
-
-
-_NONE = _Nothing()
 
 
 def _preview(
@@ -218,13 +212,21 @@ def _rows(
     )
 
 
+def _ledger_entry(session: Session, team_id: int, content_hash: str) -> ReachImport | None:
+    """When this file was imported into the team before, if it was.
+
+    One import per team at a time (PostgreSQL; SQLite's BEGIN IMMEDIATE already is): a second click on Import
+    waits for the first, then finds its ledger row instead of failing on the ledger's unique key.
+    """
+    session.exec(select(Team.id).where(Team.id == team_id).with_for_update()).one()
+    return session.exec(
+        select(ReachImport).where(ReachImport.team_id == team_id, ReachImport.content_hash == content_hash)
+    ).first()
+
+
 def _imported_before(session: Session, team_id: int, data: bytes) -> ImportReport | None:
     """The report of importing a file again, from the ledger alone (nothing to read or write)."""
-    digest = hashlib.sha256(data).hexdigest()
-    session.exec(select(Team.id).where(Team.id == team_id).with_for_update()).one()
-    earlier = session.exec(
-        select(ReachImport).where(ReachImport.team_id == team_id, ReachImport.content_hash == digest)
-    ).first()
+    earlier = _ledger_entry(session, team_id, hashlib.sha256(data).hexdigest())
     if earlier is None:
         return None
     label = next((f.label for f in reach_formats().formats if f.id == earlier.kind), earlier.kind)
@@ -263,12 +265,7 @@ def import_file(
         report.errors = [Problem(row=e.row, column=e.column, value=e.value, reason=e.reason) for e in figures.errors]
         report.refused = True
         return report
-    # One import per team at a time (PostgreSQL; SQLite's BEGIN IMMEDIATE already is): a second click on Import
-    # waits for the first, then finds its ledger row instead of failing on the ledger's unique key.
-    session.exec(select(Team.id).where(Team.id == team_id).with_for_update()).one()
-    earlier = session.exec(
-        select(ReachImport).where(ReachImport.team_id == team_id, ReachImport.content_hash == figures.content_hash)
-    ).first()
+    earlier = _ledger_entry(session, team_id, figures.content_hash)
     natives, periods = figures.natives(), figures.periods()
     links = _links(session, team_id, figures, natives)
     report.unmatched = sum(1 for post_id, message_id in zip(*links, strict=True) if not post_id and not message_id)

@@ -35,6 +35,8 @@ from planner.policy import Action, Actor, require
 from planner.timing import local
 from planner.vocabulary import vocabulary
 
+ALREADY_VOIDED = "This entry was voided or corrected already; the list now shows the current entries."
+
 MAX_COUNT = 1_000_000_000  # more than this is a typing slip, not a result
 SOURCE_LENGTH = (10, 1000)
 
@@ -459,7 +461,7 @@ def _live(session: Session, actor: Actor, result_id: int) -> ManualResult:
     if result is None or result.team_id != actor.team_id:
         raise NotFound("No such result in your team.")
     if result.voided_at is not None:
-        raise Conflict("This entry was voided or corrected already; the list now shows the current entries.")
+        raise Conflict(ALREADY_VOIDED)
     return result
 
 
@@ -471,7 +473,7 @@ def _void(session: Session, result: ManualResult, now: datetime) -> None:
         .values(voided_at=now)
     ).rowcount
     if voided != 1:
-        raise Conflict("This entry was voided or corrected already; the list now shows the current entries.")
+        raise Conflict(ALREADY_VOIDED)
     session.refresh(result)
 
 
