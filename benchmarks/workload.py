@@ -11,7 +11,7 @@ import csv
 import io
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, insert, select
 
@@ -248,22 +248,3 @@ def facebook_daily_export(world: World, size: Size, *, seed: int = 7) -> bytes:
             )
             written += 1
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def parsed_tuples(world: World, size: Size, import_id: int, *, seed: int = 7) -> list[tuple]:
-    """The same rows as `facebook_daily_export`, already parsed: what raw sqlite3 inserts in the baseline."""
-    rng = random.Random(seed)
-    days = -(-size.daily_rows // max(1, len(world.facebook_posts)))
-    now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
-    rows, written = [], 0
-    for native, published in world.facebook_posts:
-        for offset in range(days):
-            if written == size.daily_rows:
-                break
-            reach = rng.randrange(20, 4000)
-            day = (published.date() + timedelta(days=offset)).isoformat()
-            link = f"https://facebook.example.org/p/{native}"
-            figures = (reach, reach // 20, reach // 90, reach // 150)
-            rows.append((world.team_id, "facebook", native, day, link, "", *figures, import_id, now))
-            written += 1
-    return rows

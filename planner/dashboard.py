@@ -7,12 +7,12 @@ and in the donor report.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, String, and_, case, cast, exists, extract, func, null, or_, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import DateTime, String, case, cast, extract, func, null, union_all
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, col, select
 
@@ -21,7 +21,6 @@ from planner.languages import Language
 from planner.models import (
     AuditEvent,
     Campaign,
-    Channel,
     Kpi,
     ManualResult,
     Message,
@@ -194,106 +193,42 @@ class Dashboard:
     suggestions: dict[str, list[HeatCell]] = field(default_factory=dict)
 
 
-# ---- the figures, one row per platform post and period -----------------------------------------
+# ---- the figures: the reach_figure table (what each row counts for is kept on it) and hand entries ------
+
+Columns = Mapping[str, ColumnElement]
+Summed = Callable[[Columns], ColumnElement]  # what to add up, given one source's columns
 
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _day_text(session: Session, moment: ColumnElement) -> ColumnElement:
-    """The UTC calendar day of a timestamp as 'YYYY-MM-DD'."""
-    if _dialect(session) == "postgresql":
-        return func.to_char(func.timezone("UTC", moment), "YYYY-MM-DD")
-    return func.date(moment)
-
-
-def _engagement(f) -> ColumnElement:
-    parts = [func.coalesce(f.reactions, f.likes, 0), func.coalesce(f.comments, 0)]
-    parts += [func.coalesce(f.shares, 0), func.coalesce(f.saves, 0)]
-    summed = parts[0] + parts[1] + parts[2] + parts[3]
-    no_parts = and_(f.reactions.is_(None), f.likes.is_(None), f.comments.is_(None), f.shares.is_(None))
-    return func.coalesce(f.engagements, case((and_(no_parts, f.saves.is_(None)), null()), else_=summed))
-
-
-def _figures(session: Session, team_id: int, filters: Filters, message_ids: list[int] | None) -> list[Select]:
-    """The figures, as one query or, when messages are chosen, two whose conditions the indexes can serve."""
-    return [_figure_rows(session, team_id, where) for where in _narrowed(filters, message_ids)]
-
-
-def _figure_rows(session: Session, team_id: int, narrowed) -> Select:
-    f = aliased(ReachFigure, name="f")
-    daily = aliased(ReachFigure, name="daily")
-    linked = aliased(Message, name="linked")
-    has_daily = (
-        exists()
-        .where(
-            daily.team_id == f.team_id,
-            daily.platform == f.platform,
-            daily.platform_post_id == f.platform_post_id,
-            daily.period != "lifetime",
-        )
-        .correlate(f)
-    )
-    published = func.coalesce(Post.published_at, f.published_at)
-    return (
-        select(
-            f.platform.label("platform"),
-            f.platform_post_id.label("native"),
-            Variant.language.label("language"),
-            Channel.audience_region.label("region"),
-            func.coalesce(Post.campaign_id, linked.campaign_id).label("campaign_id"),
-            func.coalesce(Post.message_id, f.message_id).label("message_id"),
-            f.post_id.label("post_id"),
-            published.label("published_at"),
-            case((f.period == "lifetime", _day_text(session, published)), else_=f.period).label("day"),
-            func.coalesce(f.reach, f.views, f.impressions, f.video_views).label("seen"),
-            _engagement(f).label("engagement"),
-            f.impressions.label("impressions"),
-            f.reach.label("reach"),
-            func.coalesce(f.video_views, f.views).label("views"),
-            func.coalesce(f.reactions, f.likes).label("reactions"),
-            f.comments.label("comments"),
-            f.shares.label("shares"),
-            f.saves.label("saves"),
-            f.clicks.label("clicks"),
-            f.follows.label("follows"),
-            f.watch_time_hours.label("watch_hours"),
-        )
-        .select_from(f)
-        .outerjoin(Post, Post.id == f.post_id)
-        .outerjoin(Variant, Variant.id == Post.variant_id)
-        .outerjoin(Channel, Channel.id == Post.channel_id)
-        .outerjoin(linked, linked.id == f.message_id)
-        .where(f.team_id == team_id, or_(f.period != "lifetime", ~has_daily), *narrowed(f))
-    )
-
-
-def _narrowed(filters: Filters, message_ids: list[int] | None) -> list:
-    """The filters as conditions on the figures table itself, so that its indexes find the rows.
-
-    Each entry takes the figures table (aliased) and gives its conditions. Figures belong to a
-    message through their post or, for posts made outside the planner, directly: the two ways are
-    two queries, since an OR of the two would make SQLite read every figure.
-    """
-    messages = None
-    if filters.campaign_id is not None:
-        messages = select(Message.id).where(Message.campaign_id == filters.campaign_id)
-        if message_ids is not None:
-            messages = messages.where(col(Message.id).in_(message_ids))
-    elif message_ids is not None:
-        messages = message_ids
-
-    def common(f) -> list[ColumnElement]:
-        return [f.platform.in_(filters.platforms)] if filters.platforms else []
-
-    if messages is None:
-        return [common]
-    posts = select(Post.id).where(col(Post.message_id).in_(messages))
-    return [
-        lambda f: [*common(f), f.post_id.in_(posts)],
-        lambda f: [*common(f), f.post_id.is_(None), f.message_id.in_(messages)],
-    ]
+def _figure_columns() -> dict[str, ColumnElement]:
+    """The imported figures' columns under the names the queries use (see planner/reach_counted.py)."""
+    f = ReachFigure
+    return {
+        "platform": f.platform,
+        "native": f.platform_post_id,
+        "language": f.language,
+        "region": f.region,
+        "campaign_id": f.campaign_id,
+        "message_id": f.of_message_id,
+        "post_id": f.post_id,
+        "published_at": f.published_at,
+        "day": f.day,
+        "seen": f.seen,
+        "engagement": f.engagement,
+        "impressions": f.impressions,
+        "reach": f.reach,
+        "views": func.coalesce(f.video_views, f.views),
+        "reactions": func.coalesce(f.reactions, f.likes),
+        "comments": f.comments,
+        "shares": f.shares,
+        "saves": f.saves,
+        "clicks": f.clicks,
+        "follows": f.follows,
+        "watch_hours": f.watch_time_hours,
+    }
 
 
 def _by_hand(team_id: int, filters: Filters) -> Select:
@@ -339,44 +274,86 @@ def _message_ids_with_themes(session: Session, team_id: int, themes: tuple[str, 
     return [message_id for message_id, tags in rows if wanted & set(tags or [])]
 
 
+def _conditions(columns: Columns, filters: Filters, themed: list[int] | None) -> list[ColumnElement]:
+    conditions: list[ColumnElement] = []
+    if filters.campaign_id is not None:
+        conditions.append(columns["campaign_id"] == filters.campaign_id)
+    if filters.start is not None:
+        conditions.append(columns["day"] >= filters.start.isoformat())
+    if filters.end is not None:
+        conditions.append(columns["day"] <= filters.end.isoformat())
+    if filters.platforms:
+        conditions.append(columns["platform"].in_(filters.platforms))
+    if filters.languages:
+        conditions.append(columns["language"].in_(filters.languages))
+    if themed is not None:
+        conditions.append(columns["message_id"].in_(themed))
+    return conditions
+
+
 class _Scope:
-    """The filtered figures as a subquery, and the filters' conditions on it."""
+    """The figures the filters choose: imported ones that count, and hand-entered ones.
+
+    Every breakdown adds up each source on its own — the imported figures through the covering
+    indexes of reach_figure — and then adds the two together. Posts are counted in each source and
+    added: a post's awareness figures come either from an export or by hand (WhatsApp), never both.
+    """
 
     def __init__(self, session: Session, team_id: int, filters: Filters) -> None:
-        themed = _message_ids_with_themes(session, team_id, filters.themes) if filters.themes else None
-        figures = _figures(session, team_id, filters, themed)
-        self.rows = union_all(*figures, _by_hand(team_id, filters)).subquery("figures")
-        r = self.rows.c
-        conditions: list[ColumnElement] = []
-        if filters.campaign_id is not None:
-            conditions.append(r.campaign_id == filters.campaign_id)
-        if filters.start is not None:
-            conditions.append(r.day >= filters.start.isoformat())
-        if filters.end is not None:
-            conditions.append(r.day <= filters.end.isoformat())
-        if filters.platforms:
-            conditions.append(r.platform.in_(filters.platforms))
-        if filters.languages:
-            conditions.append(r.language.in_(filters.languages))
-        if themed is not None:
-            conditions.append(r.message_id.in_(themed))
-        self.conditions = conditions
+        self.themed = _message_ids_with_themes(session, team_id, filters.themes) if filters.themes else None
+        self.figures = _figure_columns()
+        self.figure_conditions = [
+            ReachFigure.team_id == team_id,
+            ReachFigure.counted.is_(True),
+            *_conditions(self.figures, filters, self.themed),
+        ]
+        hand = _by_hand(team_id, filters).subquery("by_hand")
+        self.hand = {column.name: column for column in hand.c}
+        self.hand_conditions = _conditions(self.hand, filters, self.themed)
+        self.hand_from = hand
 
-    def select(self, *columns) -> Select:
-        return select(*columns).select_from(self.rows).where(*self.conditions)
+    def grouped(
+        self,
+        keys: Sequence[str],
+        sums: Mapping[str, Summed],
+        *,
+        posts: bool = False,
+        where: Callable[[Columns], list[ColumnElement]] = lambda columns: [],
+    ) -> Select:
+        """Sums (and, with posts=True, the number of posts) by `keys`, over both sources, as one query."""
+
+        def side(columns: Columns, conditions: list[ColumnElement], source) -> Select:
+            selected = [columns[key].label(key) for key in keys]
+            selected += [func.sum(summed(columns)).label(name) for name, summed in sums.items()]
+            if posts:
+                selected.append(func.count(func.distinct(columns["post_id"])).label("posts"))
+            query = select(*selected).select_from(source).where(*conditions, *where(columns))
+            return query.group_by(*[columns[key] for key in keys]) if keys else query
+
+        both = union_all(
+            side(self.figures, self.figure_conditions, ReachFigure),
+            side(self.hand, self.hand_conditions, self.hand_from),
+        ).subquery("both")
+        totals = [func.sum(both.c[name]).label(name) for name in sums]
+        if posts:
+            totals.append(func.coalesce(func.sum(both.c.posts), 0).label("posts"))
+        query = select(*[both.c[key] for key in keys], *totals)
+        return query.group_by(*[both.c[key] for key in keys]) if keys else query
 
 
-def _sums(r) -> list[ColumnElement]:
-    return [func.coalesce(func.sum(r.seen), 0), func.coalesce(func.sum(r.engagement), 0)]
+def _column(name: str) -> Summed:
+    return lambda columns: columns[name]
+
+
+HEADLINE: dict[str, Summed] = {"seen": _column("seen"), "engagement": _column("engagement")}
 
 
 def _slices(session: Session, scope: _Scope, column: str, label) -> list[Slice]:
-    r = scope.rows.c
-    key = getattr(r, column)
-    rows = session.exec(
-        scope.select(key, *_sums(r), func.count(func.distinct(r.post_id))).group_by(key).order_by(key)
-    ).all()
-    slices = [Slice(key or "", label(key), int(seen), int(engaged), int(posts)) for key, seen, engaged, posts in rows]
+    rows = session.exec(scope.grouped([column], HEADLINE, posts=True)).all()
+    slices = [
+        Slice(key or "", label(key), int(seen or 0), int(engaged or 0), int(posts))
+        for key, seen, engaged, posts in rows
+    ]
     return sorted(slices, key=lambda s: (-s.seen, s.label))
 
 
@@ -402,12 +379,15 @@ def _theme_label(theme_id: str) -> str:
 
 
 def _by_theme(session: Session, scope: _Scope, team_id: int, filters: Filters) -> list[Slice]:
-    r = scope.rows.c
-    per_message = session.exec(
-        scope.select(r.message_id, *_sums(r), func.count(func.distinct(r.post_id)))
-        .where(r.message_id.is_not(None))
-        .group_by(r.message_id)
-    ).all()
+    # By campaign and message: an index holds the figures in that order (a message has one campaign).
+    per_message = [
+        row[1:]
+        for row in session.exec(
+            scope.grouped(
+                ["campaign_id", "message_id"], HEADLINE, posts=True, where=lambda c: [c["message_id"].is_not(None)]
+            )
+        ).all()
+    ]
     themes = dict(
         session.exec(
             select(Message.id, Message.themes).where(
@@ -421,27 +401,24 @@ def _by_theme(session: Session, scope: _Scope, team_id: int, filters: Filters) -
             if filters.themes and theme not in filters.themes:
                 continue
             total = totals[theme]
-            total[0] += int(seen)
-            total[1] += int(engaged)
+            total[0] += int(seen or 0)
+            total[1] += int(engaged or 0)
             total[2] += int(posts)
     slices = [Slice(theme, _theme_label(theme), *values) for theme, values in totals.items()]
     return sorted(slices, key=lambda s: (-s.seen, s.label))
 
 
 def _over_time(session: Session, scope: _Scope) -> list[DayFigure]:
-    r = scope.rows.c
-    rows = session.exec(scope.select(r.day, *_sums(r)).where(r.day.is_not(None)).group_by(r.day).order_by(r.day))
-    return [DayFigure(date.fromisoformat(day), int(seen), int(engaged)) for day, seen, engaged in rows]
+    rows = session.exec(scope.grouped(["day"], HEADLINE, where=lambda c: [c["day"].is_not(None)])).all()
+    figures = [DayFigure(date.fromisoformat(day), int(seen or 0), int(engaged or 0)) for day, seen, engaged in rows]
+    return sorted(figures, key=lambda figure: figure.day)
 
 
 def _top_posts(session: Session, scope: _Scope, team_id: int) -> list[TopPost]:
-    r = scope.rows.c
-    seen, engaged = _sums(r)
+    totals = scope.grouped(["post_id"], HEADLINE, where=lambda c: [c["post_id"].is_not(None)]).subquery("totals")
     rows = session.exec(
-        scope.select(r.post_id, seen, engaged)
-        .where(r.post_id.is_not(None))
-        .group_by(r.post_id)
-        .order_by(seen.desc(), r.post_id)
+        select(totals.c.post_id, totals.c.seen, totals.c.engagement)
+        .order_by(func.coalesce(totals.c.seen, 0).desc(), totals.c.post_id)
         .limit(TOP_POSTS)
     ).all()
     if not rows:
@@ -458,19 +435,37 @@ def _top_posts(session: Session, scope: _Scope, team_id: int) -> list[TopPost]:
     top = []
     for post_id, seen_total, engaged_total in rows:
         title, platform, language, published, link = details[post_id]
-        top.append(TopPost(post_id, title, platform, language, published, int(seen_total), int(engaged_total), link))
+        top.append(
+            TopPost(post_id, title, platform, language, published, int(seen_total or 0), int(engaged_total or 0), link)
+        )
     return top
 
 
 def _heat(session: Session, scope: _Scope) -> list[HeatCell]:
-    """Mean people reached per post by the weekday and hour it was published, in both local times."""
-    r = scope.rows.c
-    per_post = (
-        scope.select(r.native, r.platform, func.min(r.published_at).label("at"), func.sum(r.seen).label("seen"))
-        .where(r.published_at.is_not(None), r.seen.is_not(None))
-        .group_by(r.platform, r.native)
+    """Mean people reached per post by the weekday and hour it was published, in both local times.
+
+    Only imported figures know when a post went out: the post's own time, else the export's.
+    """
+    f = ReachFigure
+    counted = [*scope.figure_conditions, f.seen.is_not(None)]
+    planned = (
+        select(f.post_id, func.sum(f.seen).label("seen"))
+        .where(*counted, f.post_id.is_not(None))
+        .group_by(f.post_id)
         .subquery()
     )
+    published = (  # a post the team published: its own time (set when it was marked published)
+        select(Post.published_at.label("at"), planned.c.seen)
+        .join(Post, Post.id == planned.c.post_id)
+        .where(Post.published_at.is_not(None))
+    )
+    elsewhere = (  # a platform post made outside the planner: the time the export gives
+        select(func.min(f.published_at).label("at"), func.sum(f.seen).label("seen"))
+        .where(*counted, f.post_id.is_(None))
+        .group_by(f.platform, f.platform_post_id)
+        .having(func.min(f.published_at).is_not(None))
+    )
+    per_post = union_all(published, elsewhere).subquery("per_post")
     if _dialect(session) == "postgresql":
         utc = func.timezone("UTC", per_post.c.at)
         weekday, hour = extract("isodow", utc), extract("hour", utc)
@@ -506,21 +501,19 @@ def suggestions(heat: list[HeatCell], limit: int = 3) -> dict[str, list[HeatCell
 
 
 def _tiers(session: Session, scope: _Scope, team_id: int, filters: Filters) -> Tiers:
-    r = scope.rows.c
-    seen, engaged, impressions, rated_seen, rated_engaged = session.exec(
-        scope.select(
-            func.coalesce(func.sum(r.seen), 0),
-            func.coalesce(func.sum(r.engagement), 0),
-            func.coalesce(func.sum(r.impressions), 0),
-            func.sum(case((r.engagement.is_not(None), r.seen))),
-            func.sum(case((r.seen.is_not(None), r.engagement))),
-        )
-    ).one()
+    sums: dict[str, Summed] = {
+        "seen": _column("seen"),
+        "engagement": _column("engagement"),
+        "impressions": _column("impressions"),
+        "rated_seen": lambda c: case((c["engagement"].is_not(None), c["seen"])),
+        "rated_engaged": lambda c: case((c["seen"].is_not(None), c["engagement"])),
+    }
+    seen, engaged, impressions, rated_seen, rated_engaged = session.exec(scope.grouped([], sums)).one()
     impact = _impact(session, team_id, filters)
     return Tiers(
-        people_reached=int(seen),
-        impressions=int(impressions),
-        engagements=int(engaged),
+        people_reached=int(seen or 0),
+        impressions=int(impressions or 0),
+        engagements=int(engaged or 0),
         engagement_rate=(rated_engaged / rated_seen) if rated_seen else None,
         offline_actions=impact["offline-actions"][0],
         coded_positive=impact["coded-comments"][0],
@@ -568,20 +561,29 @@ def _impact(session: Session, team_id: int, filters: Filters) -> dict[str, tuple
 
 
 def _progress(session: Session, scope: _Scope, team_id: int, filters: Filters) -> list[Progress]:
-    r = scope.rows.c
-    columns = sorted(set(FIGURE_OF_METRIC.values()))
-    sums = {
-        row[0]: dict(zip(columns, row[1:], strict=True))
-        for row in session.exec(
-            scope.select(r.campaign_id, *[func.sum(getattr(r, name)) for name in columns])
-            .where(r.campaign_id.is_not(None))
-            .group_by(r.campaign_id)
-        )
-    }
-    campaigns = select(Campaign).where(Campaign.team_id == team_id)
+    campaigns = select(Campaign.id, Campaign.name).where(Campaign.team_id == team_id)
     if filters.campaign_id is not None:
         campaigns = campaigns.where(Campaign.id == filters.campaign_id)
-    names = {c.id: c.name for c in session.exec(campaigns)}
+    names = dict(session.exec(campaigns).all())
+    objectives = session.exec(
+        select(Objective).where(col(Objective.campaign_id).in_(names)).order_by(Objective.campaign_id, Objective.id)
+    ).all()
+    kpis = session.exec(select(Kpi).where(col(Kpi.campaign_id).in_(names)).order_by(Kpi.campaign_id, Kpi.id)).all()
+    # Only the figures some objective or KPI measures: usually people reached, which an index holds.
+    measured = {o.metric for o in objectives} | {k.metric for k in kpis}
+    columns = sorted({FIGURE_OF_METRIC[m] for m in measured if m in FIGURE_OF_METRIC})
+    sums: dict[int, dict] = {}
+    if columns:
+        sums = {
+            row[0]: dict(zip(columns, row[1:], strict=True))
+            for row in session.exec(
+                scope.grouped(
+                    ["campaign_id"],
+                    {name: _column(name) for name in columns},
+                    where=lambda c: [c["campaign_id"].is_not(None)],
+                )
+            )
+        }
     hand: dict[tuple[int, str], list] = defaultdict(list)
     for entry in session.exec(_hand_entries(team_id, filters, IMPACT_METRICS)):
         hand[(entry.campaign_id, entry.metric)].append(entry)
@@ -599,9 +601,6 @@ def _progress(session: Session, scope: _Scope, team_id: int, filters: Filters) -
         return float(sum(e.value for e in entries))
 
     out: list[Progress] = []
-    objectives = session.exec(
-        select(Objective).where(col(Objective.campaign_id).in_(names)).order_by(Objective.campaign_id, Objective.id)
-    ).all()
     for objective in objectives:
         out.append(
             Progress(
@@ -619,7 +618,6 @@ def _progress(session: Session, scope: _Scope, team_id: int, filters: Filters) -
         )
     # A KPI measured by an objective's metric starts from that objective's baseline (a survey's 55 %).
     baselines = {(o.campaign_id, o.metric): o.baseline for o in objectives}
-    kpis = session.exec(select(Kpi).where(col(Kpi.campaign_id).in_(names)).order_by(Kpi.campaign_id, Kpi.id)).all()
     for kpi in kpis:
         out.append(
             Progress(
@@ -672,11 +670,12 @@ def _unlinked(session: Session, team_id: int) -> int:
 def theme_weeks(session: Session, *, team_id: int, filters: Filters) -> list[tuple[str, date, int]]:
     """People reached by theme and week (weeks start on Monday): (theme, week, people reached)."""
     scope = _Scope(session, team_id, filters)
-    r = scope.rows.c
     rows = session.exec(
-        scope.select(r.message_id, r.day, func.sum(r.seen))
-        .where(r.message_id.is_not(None), r.day.is_not(None))
-        .group_by(r.message_id, r.day)
+        scope.grouped(
+            ["message_id", "day"],
+            {"seen": _column("seen")},
+            where=lambda c: [c["message_id"].is_not(None), c["day"].is_not(None)],
+        )
     ).all()
     themes = dict(
         session.exec(
@@ -697,9 +696,10 @@ def theme_weeks(session: Session, *, team_id: int, filters: Filters) -> list[tup
 def platform_languages(session: Session, *, team_id: int, filters: Filters) -> list[tuple[str, str, int, int]]:
     """People reached and engagements by platform and language: (platform, language, reached, engaged)."""
     scope = _Scope(session, team_id, filters)
-    r = scope.rows.c
-    rows = session.exec(scope.select(r.platform, r.language, *_sums(r)).group_by(r.platform, r.language)).all()
-    return [(platform, language or "", int(seen), int(engaged)) for platform, language, seen, engaged in rows]
+    rows = session.exec(scope.grouped(["platform", "language"], HEADLINE)).all()
+    return sorted(
+        (platform, language or "", int(seen or 0), int(engaged or 0)) for platform, language, seen, engaged in rows
+    )
 
 
 def build(session: Session, *, team_id: int, filters: Filters) -> Dashboard:

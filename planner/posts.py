@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from pydantic import BaseModel
 from sqlmodel import Session, col, select, update
 
-from planner import audit, exports
+from planner import audit, exports, reach_counted
 from planner.errors import Conflict, NotFound, ValidationFailed
 from planner.inputs import clean_text
 from planner.models import (
@@ -170,6 +170,8 @@ def set_channel_audience(
         raise NotFound("No such channel in your team.")
     channel.audience_region = _audience(audience_region)
     session.add(channel)
+    session.flush()
+    reach_counted.refresh(session, team_id=actor.team_id, where=reach_counted.of_channel(channel.id))
     audit.record(
         session,
         team_id=actor.team_id,

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel
 from sqlmodel import Session, col, or_, select
 
-from planner import audit, reach_fast, reach_store
+from planner import audit, reach_counted, reach_fast, reach_store
 from planner.models import REACH_METRICS, Post, ReachFigure, ReachImport, Team, Variant
 from planner.policy import Action, Actor, require
 from planner.reach_fast import Figures
@@ -193,6 +193,25 @@ def _rows(
         times[m] if m in times else times.setdefault(m, reach_store.time_value(session, m))
         for m in figures.published_at
     ]
+    post_ids, message_ids = links
+    by_post, by_message = reach_counted.owners(session, team_id=team_id, post_ids=post_ids, message_ids=message_ids)
+    if any(message_ids):
+        owners = [reach_counted.owner_of(p, m, by_post, by_message) for p, m in zip(post_ids, message_ids, strict=True)]
+    else:  # the usual case, and a million rows: look up posts only
+        nobody = reach_counted.NOBODY
+        owners = [by_post.get(p, nobody) for p in post_ids]
+    owned = [
+        [owner.campaign_id for owner in owners],
+        [owner.of_message_id for owner in owners],
+        [owner.language for owner in owners],
+        [owner.region for owner in owners],
+    ]
+    lifetime = reach_counted.LIFETIME
+    days = [
+        reach_counted.lifetime_day(owner, moment) if period == lifetime else period
+        for owner, moment, period in zip(owners, figures.published_at, periods, strict=True)
+    ]
+    seen, engaged = reach_counted.headlines(figures.metrics, n)
     return list(
         zip(
             repeat(team_id, n),
@@ -202,11 +221,16 @@ def _rows(
             [(link or "")[:500] for link in figures.permalinks],
             figures.texts,
             published,
-            links[0],
-            links[1],
+            post_ids,
+            message_ids,
             *(figures.metrics[m] for m in metrics),
             repeat(import_id, n),
             repeat(reach_store.time_value(session, now), n),
+            *owned,
+            days,
+            repeat(True, n),  # reach_store.write settles lifetime totals
+            seen,
+            engaged,
             strict=False,
         )
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -296,8 +295,11 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+_BLANK = re.compile(rb"[ \t\r\n\x00]*")
+
+
 def _decode(data: bytes) -> str:
-    if not data.strip(b" \t\r\n\x00"):
+    if _BLANK.fullmatch(data):
         raise FileRefused("The file is empty: export the analytics again and choose this new file.")
     for magic, message in _MAGIC:
         if data.startswith(magic):
@@ -579,8 +581,14 @@ def _key(header: str) -> str:
     return " ".join(header.replace("\ufeff", "").split()).casefold()
 
 
+# A line and its ending, split as a file opened with newline="" splits them (\r\n, \r or \n).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
 def _records(text: str, separator: str) -> Iterator[list[str]]:
-    return csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
+    """CSV records, read lazily: finding the header reads only the first lines, not a copy of the file."""
+    lines = (match.group() for match in _LINE.finditer(text))
+    return csv.reader(lines, delimiter=separator, strict=False)
 
 
 def _matches(entry: ReachFormat, keys: set[str]) -> int:

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select, update
 
-from planner import audit
+from planner import audit, reach_counted
 from planner.drafting import fold
 from planner.errors import NotFound, ValidationFailed
 from planner.models import Campaign, Channel, Message, Post, PostStatus, ReachFigure, Variant
@@ -368,6 +368,12 @@ def _same_post(team_id: int, figure: ReachFigure, statement):
     )
 
 
+def _recount(session: Session, team_id: int, figure: ReachFigure) -> None:
+    """The rows of the figure's platform post now count for what they are linked to (or nothing)."""
+    where = [ReachFigure.platform == figure.platform, ReachFigure.platform_post_id == figure.platform_post_id]
+    reach_counted.refresh(session, team_id=team_id, where=where)
+
+
 def _read_group(session: Session, team_id: int, figure: ReachFigure) -> FigureGroup:
     f = ReachFigure
     where = (f.platform == figure.platform) & (f.platform_post_id == figure.platform_post_id)
@@ -426,6 +432,7 @@ def link_figures(
         if message is None or message.team_id != actor.team_id:
             raise NotFound("No such message in your team.")
     session.exec(_same_post(actor.team_id, figure, update(ReachFigure)).values(post_id=post_id, message_id=message_id))
+    _recount(session, actor.team_id, figure)
     audit.record(
         session,
         team_id=actor.team_id,
@@ -463,6 +470,7 @@ def unlink_figures(session: Session, *, actor: Actor, now: datetime, figure_id: 
             post.version += 1
             session.add(post)
     session.exec(_same_post(actor.team_id, figure, update(ReachFigure)).values(post_id=None, message_id=None))
+    _recount(session, actor.team_id, figure)
     audit.record(
         session,
         team_id=actor.team_id,

@@ -17,12 +17,17 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlmodel import Session
 
+from planner import reach_counted
 from planner.models import REACH_METRICS
 
 FIXED = ("team_id", "platform", "platform_post_id", "period", "permalink", "text", "published_at")
 FIXED += ("post_id", "message_id")
 _NATIVE, _PERIOD, _LINK, _TEXT, _PUBLISHED, _POST, _MESSAGE = 2, 3, 4, 5, 6, 7, 8
 _METRICS = len(FIXED)
+# From the end of a row: the import, the time, then what the figure counts for (reach_counted.COLUMNS).
+_IMPORT, _UPDATED = -2 - len(reach_counted.COLUMNS), -1 - len(reach_counted.COLUMNS)
+_DAY, _COUNTED = -4, -3
+_DERIVED = -len(reach_counted.COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,9 @@ class Written:
 
 
 def columns(metrics: list[str]) -> tuple[str, ...]:
-    """The columns of a row handed to `write`: the fixed ones, the file's metrics, the import and the time."""
-    return (*FIXED, *metrics, "import_id", "updated_at")
+    """The columns of a row handed to `write`: the fixed ones, the file's metrics, the import and the time, and
+    what the figure counts for (a lifetime total's `counted` is settled here, against what is stored)."""
+    return (*FIXED, *metrics, "import_id", "updated_at", *reach_counted.COLUMNS)
 
 
 def time_value(session: Session, moment: datetime | None):
@@ -56,11 +62,21 @@ def _stored(session: Session, team_id: int, platform: str) -> dict[tuple[str, st
 def write(session: Session, metrics: list[str], rows: list[tuple], *, team_id: int, platform: str) -> Written:
     """Store `rows` (tuples in the order of `columns(metrics)`) in the session's transaction."""
     stored = _stored(session, team_id, platform)
+    # A lifetime total counts only while its post has no daily rows, stored or in this file.
+    had_daily = {native for native, period in stored if period != reach_counted.LIFETIME}
+    daily = had_daily | {row[_NATIVE] for row in rows if row[_PERIOD] != reach_counted.LIFETIME}
+    superseded = [  # stored totals of posts whose first daily rows are in this file
+        values[0]
+        for (native, period), values in stored.items()
+        if period == reach_counted.LIFETIME and native in daily and native not in had_daily
+    ]
     positions = {name: _METRICS + i for i, name in enumerate(metrics)}
     new: list[tuple] = []
     changed: list[dict] = []
     claimed: list[dict] = []
     for row in rows:
+        if row[_PERIOD] == reach_counted.LIFETIME and row[_NATIVE] in daily:
+            row = (*row[:_COUNTED], False, *row[_COUNTED + 1 :])
         before = stored.get((row[_NATIVE], row[_PERIOD]))
         if before is None:
             new.append(row)
@@ -70,14 +86,17 @@ def write(session: Session, metrics: list[str], rows: list[tuple], *, team_id: i
         if incoming != values:
             changed.append(_update(row, figure_id, incoming))
         elif (row[_POST] and row[_POST] != post_id) or (row[_MESSAGE] and row[_MESSAGE] != message_id):
-            claimed.append({"id": figure_id, "post_id": row[_POST], "message_id": row[_MESSAGE]})
+            claimed.append(_owned(row) | {"id": figure_id, "post_id": row[_POST], "message_id": row[_MESSAGE]})
     if new:
         _insert(session, columns(metrics), new)
+    owned = ", ".join(f"{name} = :{name}" for name in reach_counted.OWNER_COLUMNS)
+    owned += ", day = COALESCE(:day, day)"
     if changed:
         assignments = ", ".join(f"{m} = :{m}" for m in REACH_METRICS)
         session.execute(
             text(
-                f"UPDATE reach_figure SET {assignments}, "  # noqa: S608 - fixed column names only
+                f"UPDATE reach_figure SET {assignments}, {owned}, "  # noqa: S608 - fixed column names only
+                "seen = :seen, engagement = :engagement, counted = :counted, "
                 "permalink = CASE WHEN :permalink <> '' THEN :permalink ELSE permalink END, "
                 "text = CASE WHEN :text <> '' THEN :text ELSE text END, "
                 "published_at = COALESCE(:published_at, published_at), "
@@ -89,25 +108,38 @@ def write(session: Session, metrics: list[str], rows: list[tuple], *, team_id: i
     if claimed:
         session.execute(
             text(
-                "UPDATE reach_figure SET post_id = COALESCE(:post_id, post_id), "
+                f"UPDATE reach_figure SET {owned}, post_id = COALESCE(:post_id, post_id), "  # noqa: S608 - fixed names
                 "message_id = COALESCE(:message_id, message_id) WHERE id = :id"
             ),
             claimed,
         )
+    reach_counted.recount(session, team_id=team_id, platform=platform, lifetime_ids=superseded, counted=False)
     return Written(len(new), len(changed), len(rows) - len(new) - len(changed))
 
 
+def _owned(row: tuple) -> dict:
+    """What the row counts for (its campaign, message, language and audience) and its day."""
+    return dict(zip(reach_counted.OWNER_COLUMNS, row[_DERIVED:_DAY], strict=True)) | {"day": row[_DAY]}
+
+
 def _update(row: tuple, figure_id: int, values: list) -> dict:
-    return dict(zip(REACH_METRICS, values, strict=True)) | {
-        "id": figure_id,
-        "permalink": row[_LINK],
-        "text": row[_TEXT],
-        "published_at": row[_PUBLISHED],
-        "post_id": row[_POST],
-        "message_id": row[_MESSAGE],
-        "import_id": row[-2],
-        "updated_at": row[-1],
-    }
+    return (
+        dict(zip(REACH_METRICS, values, strict=True))
+        | {
+            "id": figure_id,
+            "permalink": row[_LINK],
+            "text": row[_TEXT],
+            "published_at": row[_PUBLISHED],
+            "post_id": row[_POST],
+            "message_id": row[_MESSAGE],
+            "import_id": row[_IMPORT],
+            "updated_at": row[_UPDATED],
+            "counted": row[_COUNTED],
+            "seen": row[-2],
+            "engagement": row[-1],
+        }
+        | _owned(row)
+    )
 
 
 def _insert(session: Session, names: tuple[str, ...], rows: list[tuple]) -> None:

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session
 
-from planner import campaigns, messages, posts
+from planner import campaigns, messages, posts, reach_counted
 from planner.models import ManualResult, Post, PostStatus, ReachFigure, ReachImport, Role
 from tests.conftest import NOW, make_member, make_team
 
@@ -150,6 +150,8 @@ def world(session):
     figure(p3, "facebook", "2026-11-10", reach=200, engagements=10)
     figure(p3, "facebook", "lifetime", reach=999, engagements=99)
     figure(None, "x", "lifetime", impressions=50)
+    session.flush()
+    reach_counted.rebuild(session, team_id=team.id)  # as the importer would have written them
 
     def by_hand(metric, value, **fields):
         session.add(

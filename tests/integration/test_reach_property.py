@@ -1,4 +1,5 @@
-"""Any split and any order of the same rows, imported as several files, stores the same totals as one file."""
+"""Any split and any order of the same rows, imported as several files, stores the same totals as one file,
+and each row says what it counts for exactly as a fresh computation does (planner/reach_counted.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from planner import reach
+from planner import reach, reach_counted
 from planner.models import REACH_METRICS, ReachFigure
 from tests.conftest import NOW, make_team
 from tests.integration.reach_csv import FACEBOOK_HEADER, X_HEADER, export, facebook_row, x_row
@@ -101,3 +102,15 @@ def test_any_split_and_order_of_the_same_rows_stores_the_same_totals(session, ca
     expected, got = _stored(session, whole.id), _stored(session, pieces.id)
     assert got == expected and len(got) == len(rows)
     assert _totals(got) == _totals(expected)
+    for team in (whole, pieces):
+        assert reach_counted.stored(session, team_id=team.id) == reach_counted.expected(session, team_id=team.id)
+    assert _counted(session, whole.id) == _counted(session, pieces.id)
+
+
+def _counted(session, team_id: int) -> dict[tuple[str, str], tuple]:
+    """Per platform post: which periods count, and the people they reached."""
+    figures = session.exec(select(ReachFigure).where(ReachFigure.team_id == team_id, ReachFigure.counted)).all()
+    out: dict[tuple[str, str], list] = {}
+    for f in figures:
+        out.setdefault((f.platform, f.platform_post_id), []).append((f.period, f.day, f.seen, f.engagement))
+    return {key: tuple(sorted(values)) for key, values in out.items()}
