@@ -465,7 +465,7 @@ class ReachFigure(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "platform", "platform_post_id", "period", name="uq_reach_figure_key"),
         # The dashboards read these instead of the table (planner/dashboard.py): the team's figures by platform,
-        # language, post and day, and one campaign's by message and day. Post ids grow with time, so an import
+        # language, post and day, and by campaign, message and day. Post ids grow with time, so an import
         # adds to the end of each platform and language rather than all over the index. See the README's benchmark.
         Index(
             "ix_reach_figure_by_platform",
@@ -481,12 +481,13 @@ class ReachFigure(SQLModel, table=True):
         Index(
             "ix_reach_figure_by_campaign",
             "team_id",
-            "campaign_id",
             "counted",
+            "campaign_id",
             "of_message_id",
             "day",
             "seen",
             "engagement",
+            "post_id",
         ),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -79,7 +79,7 @@ def upgrade() -> None:
     op.create_index(
         'ix_reach_figure_by_campaign',
         'reach_figure',
-        ['team_id', 'campaign_id', 'counted', 'of_message_id', 'day', 'seen', 'engagement'],
+        ['team_id', 'counted', 'campaign_id', 'of_message_id', 'day', 'seen', 'engagement', 'post_id'],
     )
 
 
