@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import streamlit as st
 
-from planner import campaigns, db, posts
+from planner import db, posts
 from planner.languages import Language
 from planner.models import PostStatus
 from planner.policy import Action, allows
@@ -12,7 +12,7 @@ from planner.text import platforms
 from planner.themes import catalog
 from planner.timing import ZONES, local
 from planner.vocabulary import vocabulary
-from ui import calendar_view
+from ui import calendar_view, filters
 from ui.calls import call
 from ui.session import actor
 from ui.text import plain
@@ -38,16 +38,8 @@ if calendar_view.OPEN_WEEK in st.session_state:  # "+N more" in a month cell
 top = st.columns([2, 2, 3])
 view = top[0].segmented_control("View", ["Month", "Week", "List"], default="Month", key="calendar.view") or "Month"
 anchor = top[1].date_input("Go to", value=today, key="calendar.anchor")
-campaign_names = {c.id: c.name for c in call(campaigns.list_campaigns, readonly=True).value or []}
-with top[2]:
-    campaign_id = st.selectbox(
-        "Campaign",
-        list(campaign_names),
-        index=None,
-        placeholder="All campaigns",
-        format_func=campaign_names.get,
-        key="calendar.campaign",
-    )
+campaign_names = filters.campaign_names()
+campaign_id = filters.campaign(campaign_names, "calendar.campaign", where=top[2], placeholder="All campaigns")
 a, b, c, d = st.columns(4)
 theme = a.selectbox(
     "Theme",
@@ -117,56 +109,57 @@ if shown is not None:
     elif shown.posts:
         st.caption("Click a post to copy its text, mark it published, or move it.")
 
-if can_schedule:
-    with st.expander("Schedule a post", icon=":material/add_alarm:", expanded=shown is not None and not shown.posts):
-        options = call(posts.schedulable, readonly=True, campaign_id=campaign_id).value or []
-        if not options:
-            st.info("Nothing approved to schedule yet: messages appear here once a facilitator approves them.")
-        else:
-            by_id = {o.variant_id: o for o in options}
-            variant_id = st.selectbox(
-                "Approved variant",
-                list(by_id),
-                key="calendar.new.variant",
-                format_func=lambda v: (
-                    f"{by_id[v].message_title} · {platforms().variant(by_id[v].platform).label} · "
-                    f"{Language(by_id[v].language).english} ({by_id[v].campaign_name})"
-                ),
-            )
-            option = by_id[variant_id]
-            if not option.channels:
-                st.warning(
-                    f"Your team has no {platforms().variant(option.platform).label} account yet. "
-                    "An admin adds one under Channels below."
-                )
-            else:
-                with st.form("calendar.new"):
-                    channels = {ch.id: ch.name for ch in option.channels}
-                    channel_id = st.selectbox(
-                        "Account", list(channels), format_func=channels.get, key="calendar.new.channel"
-                    )
-                    left, middle, right = st.columns(3)
-                    zone = left.selectbox("Time zone", list(ZONES), format_func=ZONES.get, key="calendar.new.zone")
-                    day = middle.date_input("Day", value=today + timedelta(days=1), key="calendar.new.day")
-                    at = right.time_input("Time", value=time(18, 0), step=300, key="calendar.new.time")
-                    repeat = st.date_input("Repeat weekly until (optional)", value=None, key="calendar.new.until")
-                    if st.form_submit_button("Schedule", type="primary"):
-                        made = call(
-                            posts.schedule_post,
-                            variant_id=variant_id,
-                            channel_id=channel_id,
-                            day=day,
-                            at=at,
-                            zone=zone,
-                            repeat_weekly_until=repeat,
-                            labels={"time": "Time", "repeat_until": "Repeat until"},
-                        )
-                        if made.ok:
-                            st.session_state[calendar_view.SELECTED] = made.value[0].id
-                            st.toast(f"Scheduled {len(made.value)} post(s).", icon=":material/event_available:")
-                            st.rerun()
 
-with st.expander("Accounts: the team's accounts and whom they reach", icon=":material/account_tree:"):
+def schedule_a_post(campaign_id: int | None) -> None:
+    """An approved variant, an account and a time in either zone, optionally repeated weekly."""
+    options = call(posts.schedulable, readonly=True, campaign_id=campaign_id).value or []
+    if not options:
+        st.info("Nothing approved to schedule yet: messages appear here once a facilitator approves them.")
+        return
+    by_id = {o.variant_id: o for o in options}
+    variant_id = st.selectbox(
+        "Approved variant",
+        list(by_id),
+        key="calendar.new.variant",
+        format_func=lambda v: (
+            f"{by_id[v].message_title} · {platforms().variant(by_id[v].platform).label} · "
+            f"{Language(by_id[v].language).english} ({by_id[v].campaign_name})"
+        ),
+    )
+    option = by_id[variant_id]
+    if not option.channels:
+        st.warning(
+            f"Your team has no {platforms().variant(option.platform).label} account yet. "
+            "An admin adds one under Accounts below."
+        )
+    else:
+        with st.form("calendar.new"):
+            channels = {ch.id: ch.name for ch in option.channels}
+            channel_id = st.selectbox("Account", list(channels), format_func=channels.get, key="calendar.new.channel")
+            left, middle, right = st.columns(3)
+            zone = left.selectbox("Time zone", list(ZONES), format_func=ZONES.get, key="calendar.new.zone")
+            day = middle.date_input("Day", value=today + timedelta(days=1), key="calendar.new.day")
+            at = right.time_input("Time", value=time(18, 0), step=300, key="calendar.new.time")
+            repeat = st.date_input("Repeat weekly until (optional)", value=None, key="calendar.new.until")
+            if st.form_submit_button("Schedule", type="primary"):
+                made = call(
+                    posts.schedule_post,
+                    variant_id=variant_id,
+                    channel_id=channel_id,
+                    day=day,
+                    at=at,
+                    zone=zone,
+                    repeat_weekly_until=repeat,
+                    labels={"time": "Time", "repeat_until": "Repeat until"},
+                )
+                if made.ok:
+                    st.session_state[calendar_view.SELECTED] = made.value[0].id
+                    st.toast(f"Scheduled {len(made.value)} post(s).", icon=":material/event_available:")
+                    st.rerun()
+
+
+def team_accounts() -> None:
+    """The team's accounts, whom each mainly reaches, and a form to add one (admins)."""
     st.caption(
         "Platforms do not say which country a post's audience was in, so the reach dashboard counts each account's "
         "reach for the audience you say it mainly reaches."
@@ -223,7 +216,9 @@ with st.expander("Accounts: the team's accounts and whom they reach", icon=":mat
                 st.session_state[ACCOUNT_ADDED] = True
                 st.rerun()
 
-with st.expander("Export the plan", icon=":material/download:"):
+
+def export_the_plan(campaign_names: dict[int, str]) -> None:
+    """The plan as iCalendar, CSV or a scheduling tool's bulk file, prepared on request."""
     st.caption(
         "iCalendar for any calendar app; a CSV of the whole plan with both local times; bulk files for "
         "Hootsuite and Sprout Social (only posts still to go out; in the tool, choose the mm/dd/yyyy date order "
@@ -269,3 +264,27 @@ with st.expander("Export the plan", icon=":material/download:"):
                 hide_index=True,
                 width="stretch",
             )
+
+
+# Closed sections run nothing (on_change="rerun" tells the page which are open): most reruns need none of them.
+if can_schedule:
+    with st.expander(
+        "Schedule a post",
+        icon=":material/add_alarm:",
+        expanded=shown is not None and not shown.posts,
+        key="calendar.schedule",
+        on_change="rerun",
+    ) as section:
+        if section.open:
+            schedule_a_post(campaign_id)
+with st.expander(
+    "Accounts: the team's accounts and whom they reach",
+    icon=":material/account_tree:",
+    key="calendar.accounts",
+    on_change="rerun",
+) as section:
+    if section.open:
+        team_accounts()
+with st.expander("Export the plan", icon=":material/download:", key="calendar.exports", on_change="rerun") as section:
+    if section.open:
+        export_the_plan(campaign_names)

@@ -26,7 +26,7 @@ if allows(me.role, Action.EDIT_MESSAGES):
         waiting.append(
             (f"**{changes}** of your messages came back with changes requested", "pages/inbox.py", ":material/inbox:")
         )
-active = call(campaigns.list_campaigns, readonly=True, statuses=["active"]).value or []
+active = call(campaigns.campaign_choices, readonly=True, statuses=["active"]).value or []
 if waiting or active:
     with st.container(border=True):
         st.markdown("**Needs you today**" if waiting else "**Running now**")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from planner import campaigns, messages
+from planner import messages
 from planner.languages import Language
 from planner.models import MessageStatus
 from planner.text import platforms
@@ -16,7 +16,7 @@ st.title("Message library")
 st.caption("Search works in English, Urdu, Pashto and Dari, whichever way ی, ک or ہ were typed.")
 
 query = st.text_input("Search", key="library.query", placeholder="e.g. polio, پولیو, Torkham, غم")
-campaign_names = {c.id: c.name for c in call(campaigns.list_campaigns, readonly=True).value or []}
+campaign_names = filters.campaign_names()
 a, b, c, d, e = st.columns(5)
 campaign_id = filters.campaign(campaign_names, "library.campaign", where=a)
 theme = filters.theme("library.theme", where=b)

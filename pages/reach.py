@@ -1,10 +1,10 @@
 """Reach dashboard: which themes and languages reached whom, against the campaigns' targets."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
-from planner import campaigns, charts, dashboard, db, exports, report
+from planner import charts, dashboard, db, exports, report
 from planner.dashboard import METHODS, Filters
 from planner.db import utcnow
 from planner.languages import Language
@@ -22,8 +22,7 @@ st.caption(
     "each campaign has come against its targets."
 )
 
-summaries = call(campaigns.list_campaigns, readonly=True).value or []
-names = {c.id: c.name for c in summaries}
+names = filters.campaign_names()
 top = st.columns([3, 2])
 campaign_id = filters.campaign(names, "reach.campaign", where=top[0], placeholder="All campaigns")
 today = date.today()
@@ -64,7 +63,9 @@ chosen = Filters(
 )
 
 
-@st.cache_resource(max_entries=32, show_spinner="Adding up the figures…")
+# One entry holds a team's figures and charts for one choice of filters: about 4 MB at a million reach rows.
+# Entries of an older stamp are never asked for again, so an hour and 16 entries bound what the server keeps.
+@st.cache_resource(max_entries=16, ttl=timedelta(hours=1), show_spinner="Adding up the figures…")
 def _figures(team_id: int, filters: Filters, version: int) -> tuple[dashboard.Dashboard, dict[str, charts.Chart]]:
     """The figures and charts of one team, for one choice of filters, as of one change (its audit event).
 
@@ -73,7 +74,7 @@ def _figures(team_id: int, filters: Filters, version: int) -> tuple[dashboard.Da
     """
     with db.session(readonly=True) as s:
         built = dashboard.build(s, team_id=team_id, filters=filters)
-    return built, {chart.key: chart for chart in charts.all_charts(built)}
+    return built, {chart.key: charts.frozen(chart) for chart in charts.all_charts(built)}
 
 
 stamp = call(dashboard.stamp, readonly=True).value
@@ -100,50 +101,37 @@ if board.unlinked and allows(me.role, Action.SCHEDULE_POSTS):
         icon=":material/link_off:",
     )
 
-tiers = board.tiers
-awareness, engagement, impact = st.columns(3, border=True)
-with awareness:
-    st.markdown("**Awareness** · did people see it?")
-    st.metric("People reached", f"{tiers.people_reached:,}")
-    st.caption(f"{tiers.impressions:,} impressions where the platform counts them.")
-with engagement:
-    st.markdown("**Engagement** · did they respond?")
-    st.metric("Engagements", f"{tiers.engagements:,}")
-    rate = f"{tiers.engagement_rate:.1%}" if tiers.engagement_rate is not None else "—"
-    st.caption(f"Engagement rate {rate} of people reached.")
-with impact:
-    st.markdown("**Impact** · did anything change?")
-    st.metric("Offline actions", f"{tiers.offline_actions:,.0f}")
-    survey = (
-        f"{tiers.survey_agreeing:.0f} % agreed across {tiers.surveys} survey(s) of {tiers.surveyed:,} people"
-        if tiers.survey_agreeing is not None
-        else "no surveys entered"
-    )
-    coded = (
-        f"{tiers.coded_positive:,.0f} of {tiers.coded_total:,} coded comments showed a shift"
-        if tiers.coded_total
-        else ""
-    )
-    st.caption("; ".join(part for part in (survey, coded) if part) + ".")
 
-for zone, cells in board.suggestions.items():
-    if cells:
-        st.success(charts.suggestion_text(cells, zone), icon=":material/schedule:")
-
-
-LAYOUT = (
-    ("over-time",),
-    ("kpi-progress",),
-    ("by-theme",),
-    ("by-language", "by-audience"),
-    ("by-platform", "engagement-rate"),
-    ("top-posts",),
-    ("heat-pakistan",),
-    ("heat-afghanistan",),
-)
+def tier_cards(tiers: dashboard.Tiers) -> None:
+    """Awareness, engagement and impact side by side: did people see it, respond, change?"""
+    awareness, engagement, impact = st.columns(3, border=True)
+    with awareness:
+        st.markdown("**Awareness** · did people see it?")
+        st.metric("People reached", f"{tiers.people_reached:,}")
+        st.caption(f"{tiers.impressions:,} impressions where the platform counts them.")
+    with engagement:
+        st.markdown("**Engagement** · did they respond?")
+        st.metric("Engagements", f"{tiers.engagements:,}")
+        rate = f"{tiers.engagement_rate:.1%}" if tiers.engagement_rate is not None else "—"
+        st.caption(f"Engagement rate {rate} of people reached.")
+    with impact:
+        st.markdown("**Impact** · did anything change?")
+        st.metric("Offline actions", f"{tiers.offline_actions:,.0f}")
+        survey = (
+            f"{tiers.survey_agreeing:.0f} % agreed across {tiers.surveys} survey(s) of {tiers.surveyed:,} people"
+            if tiers.survey_agreeing is not None
+            else "no surveys entered"
+        )
+        coded = (
+            f"{tiers.coded_positive:,.0f} of {tiers.coded_total:,} coded comments showed a shift"
+            if tiers.coded_total
+            else ""
+        )
+        st.caption("; ".join(part for part in (survey, coded) if part) + ".")
 
 
 def draw(chart: charts.Chart) -> None:
+    """One chart with its title and note; its table on request, and its figures as CSV."""
     with st.container(border=True):
         st.markdown(f"#### {chart.title}")
         if chart.note:
@@ -151,17 +139,20 @@ def draw(chart: charts.Chart) -> None:
         if not chart.rows:
             st.caption("No figures for this choice yet.")
             return
-        if chart.figure is not None:
-            shown, table = st.tabs(["Chart", "Table"])
-            with shown:
-                st.plotly_chart(chart.figure, key=f"reach.chart.{chart.key}", config={"displaylogo": False})
-        else:
-            table = st.container()
-        with table:
+        if chart.figure is None:
             st.dataframe(chart.rows, hide_index=True, width="stretch")
+        else:
+            # Only the open tab runs: a rerun sends the chart or its table, not both.
+            shown, table = st.tabs(["Chart", "Table"], key=f"reach.view.{chart.key}", on_change="rerun")
+            if shown.open:
+                with shown:
+                    st.plotly_chart(chart.figure, key=f"reach.chart.{chart.key}", config={"displaylogo": False})
+            if table.open:
+                with table:
+                    st.dataframe(chart.rows, hide_index=True, width="stretch")
         st.download_button(
             "Download as CSV",
-            data=chart.csv(),
+            data=chart.csv,  # built when someone downloads, not on every rerun
             file_name=exports.data_filename(f"reach-{chart.key}", me.team_slug, utcnow()),
             mime="text/csv",
             key=f"reach.csv.{chart.key}",
@@ -169,18 +160,35 @@ def draw(chart: charts.Chart) -> None:
         )
 
 
-for row in LAYOUT:
-    for column, key in zip(st.columns(len(row)), row, strict=True):
-        with column:
-            draw(by_key[key])
+def draw_rows(rows: tuple[tuple[str, ...], ...]) -> None:
+    for row in rows:
+        for column, key in zip(st.columns(len(row)), row, strict=True):
+            with column:
+                draw(by_key[key])
 
-with st.expander("Where these numbers come from"):
-    st.markdown(METHODS)
 
-st.subheader("Donor report")
-if campaign_id is None:
-    st.caption("Choose a campaign above to prepare its donor report for the chosen period.")
-else:
+def overview() -> None:
+    """The three tiers, the best times to post, reach by week and progress against the targets."""
+    tier_cards(board.tiers)
+    for zone, cells in board.suggestions.items():
+        if cells:
+            st.success(charts.suggestion_text(cells, zone), icon=":material/schedule:")
+    draw_rows((("over-time",), ("kpi-progress",)))
+
+
+def who_was_reached() -> None:
+    draw_rows((("by-theme",), ("by-language", "by-audience"), ("by-platform",)))
+
+
+def what_worked() -> None:
+    draw_rows((("engagement-rate",), ("top-posts",), ("heat-pakistan",), ("heat-afghanistan",)))
+
+
+def donor_report() -> None:
+    """The chosen campaign's report for donors, as one HTML file prepared on request."""
+    if campaign_id is None:
+        st.caption("Choose a campaign above to prepare its donor report for the chosen period.")
+        return
     st.caption(
         "One HTML file to send to a donor: the plan in brief, what was published, results against targets with the "
         "charts, highlights and where the numbers come from. It covers the chosen campaign and period (the theme, "
@@ -202,3 +210,21 @@ else:
                 on_click="ignore",
                 type="primary",
             )
+
+
+# Each section names what it holds; only the open one runs, so a rerun draws a few charts, not all ten.
+SECTIONS = {
+    "Overview: tiers, weeks, targets": overview,
+    "Who was reached: theme, language, audience, platform": who_was_reached,
+    "What worked: engagement, top posts, best times": what_worked,
+    "Donor report": donor_report,
+}
+for section, fill in zip(
+    st.tabs(list(SECTIONS), key="reach.section", on_change="rerun"), SECTIONS.values(), strict=True
+):
+    if section.open:
+        with section:
+            fill()
+
+with st.expander("Where these numbers come from"):
+    st.markdown(METHODS)

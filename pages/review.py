@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from planner import campaigns, consent, review
+from planner import consent, review
 from planner.models import MessageStatus
 from planner.themes import catalog
 from ui import filters, review_view
@@ -18,7 +18,7 @@ st.caption(
     "blockers must be fixed by the drafter, each warning needs your note, and you never approve your own message."
 )
 
-campaign_names = {c.id: c.name for c in call(campaigns.list_campaigns, readonly=True).value or []}
+campaign_names = filters.campaign_names()
 a, b, c, d = st.columns(4)
 campaign_id = filters.campaign(campaign_names, "review.campaign", where=a)
 theme = filters.theme("review.theme", where=b)

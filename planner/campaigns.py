@@ -89,6 +89,16 @@ class CampaignSummary(BaseModel):
     version: int
 
 
+@dataclass(frozen=True)
+class CampaignChoice:
+    """A campaign as pickers and short lists show it (a plain dataclass: lists of hundreds are built per rerun)."""
+
+    id: int
+    name: str
+    status: CampaignStatus
+    end_date: date
+
+
 # ---- reading -----------------------------------------------------------------------------------
 
 
@@ -100,36 +110,68 @@ def _campaign(session: Session, actor: Actor, campaign_id: int) -> Campaign:
 
 
 def _parts(session: Session, kind: PartKind, campaign_id: int) -> list:
+    return _parts_of(session, kind, [campaign_id]).get(campaign_id, [])
+
+
+def _parts_of(session: Session, kind: PartKind, campaign_ids: list[int]) -> dict[int, list]:
+    """One kind of part of several campaigns in one query: campaign id → parts in order."""
     rows = session.exec(
-        select(kind.table).where(kind.table.campaign_id == campaign_id).order_by(kind.table.position, kind.table.id)
+        select(kind.table)
+        .where(col(kind.table.campaign_id).in_(campaign_ids))
+        .order_by(kind.table.campaign_id, kind.table.position, kind.table.id)
     ).all()
-    return [kind.read.model_validate(row.model_dump()) for row in rows]
+    parts: dict[int, list] = {}
+    for row in rows:
+        parts.setdefault(row.campaign_id, []).append(kind.read.model_validate(row.model_dump()))
+    return parts
 
 
-def _owner_name(session: Session, membership_id: int) -> str:
-    name = session.exec(
-        select(User.display_name).join(Membership, Membership.user_id == User.id).where(Membership.id == membership_id)
-    ).first()
-    return name or "—"
+def _owner_names(session: Session, membership_ids: set[int]) -> dict[int, str]:
+    rows = session.exec(
+        select(Membership.id, User.display_name)
+        .join(User, User.id == Membership.user_id)
+        .where(col(Membership.id).in_(membership_ids))
+    ).all()
+    return dict(rows)
+
+
+def _plans(session: Session, found: list[Campaign]) -> list[CampaignPlan]:
+    """The plans of several campaigns with a handful of queries, whatever their number."""
+    if not found:
+        return []
+    ids = [campaign.id for campaign in found]
+    owners = _owner_names(session, {campaign.owner_membership_id for campaign in found})
+    parts = {name: _parts_of(session, kind, ids) for name, kind in PARTS.items()}
+    return [
+        CampaignPlan(
+            **campaign.model_dump(exclude={"name_key", "created_at", "updated_at", "status"}),
+            status=CampaignStatus(campaign.status),
+            owner_name=owners.get(campaign.owner_membership_id, "—"),
+            objectives=parts["objective"].get(campaign.id, []),
+            segments=parts["segment"].get(campaign.id, []),
+            messengers=parts["messenger"].get(campaign.id, []),
+            kpis=parts["kpi"].get(campaign.id, []),
+        )
+        for campaign in found
+    ]
 
 
 def _plan(session: Session, campaign: Campaign) -> CampaignPlan:
-    fields = campaign.model_dump(exclude={"name_key", "created_at", "updated_at", "status"})
-    return CampaignPlan(
-        **fields,
-        status=CampaignStatus(campaign.status),
-        owner_name=_owner_name(session, campaign.owner_membership_id),
-        objectives=_parts(session, PARTS["objective"], campaign.id),
-        segments=_parts(session, PARTS["segment"], campaign.id),
-        messengers=_parts(session, PARTS["messenger"], campaign.id),
-        kpis=_parts(session, PARTS["kpi"], campaign.id),
-    )
+    return _plans(session, [campaign])[0]
 
 
 def get_plan(session: Session, *, actor: Actor, now: datetime, campaign_id: int) -> CampaignPlan:
     """One campaign's whole plan."""
     actor = require(session, actor, Action.VIEW_CAMPAIGNS, now=now)
     return _plan(session, _campaign(session, actor, campaign_id))
+
+
+def _newest_first(query, actor: Actor, statuses: list[str] | None):
+    """The team's campaigns with one of the statuses (any when none given), newest start first."""
+    query = query.where(Campaign.team_id == actor.team_id)
+    if statuses:
+        query = query.where(col(Campaign.status).in_(statuses))
+    return query.order_by(col(Campaign.start_date).desc(), Campaign.id)
 
 
 def list_campaigns(
@@ -144,25 +186,32 @@ def list_campaigns(
 ) -> list[CampaignSummary]:
     """The team's campaigns, newest start first, filtered by status, country, theme and language."""
     actor = require(session, actor, Action.VIEW_CAMPAIGNS, now=now)
-    query = select(Campaign).where(Campaign.team_id == actor.team_id)
-    if statuses:
-        query = query.where(col(Campaign.status).in_(statuses))
-    summaries = []
-    for campaign in session.exec(query.order_by(col(Campaign.start_date).desc(), Campaign.id)).all():
-        if country and country not in campaign.countries:
-            continue
-        if theme and theme not in campaign.themes:
-            continue
-        if language and language not in campaign.languages:
-            continue
-        plan = _plan(session, campaign)
-        summaries.append(
-            CampaignSummary(
-                **plan.model_dump(include=set(CampaignSummary.model_fields) - {"missing"}),
-                missing=len(gaps(plan)),
-            )
+    found = [
+        campaign
+        for campaign in session.exec(_newest_first(select(Campaign), actor, statuses)).all()
+        if (not country or country in campaign.countries)
+        and (not theme or theme in campaign.themes)
+        and (not language or language in campaign.languages)
+    ]
+    return [
+        CampaignSummary(
+            **plan.model_dump(include=set(CampaignSummary.model_fields) - {"missing"}),
+            missing=len(gaps(plan)),
         )
-    return summaries
+        for plan in _plans(session, found)
+    ]
+
+
+def campaign_choices(
+    session: Session, *, actor: Actor, now: datetime, statuses: list[str] | None = None
+) -> list[CampaignChoice]:
+    """The team's campaigns for pickers and short lists, without their plans; newest start first."""
+    actor = require(session, actor, Action.VIEW_CAMPAIGNS, now=now)
+    columns = select(Campaign.id, Campaign.name, Campaign.status, Campaign.end_date)
+    return [
+        CampaignChoice(campaign_id, name, CampaignStatus(status), end)
+        for campaign_id, name, status, end in session.exec(_newest_first(columns, actor, statuses))
+    ]
 
 
 def owner_choices(session: Session, *, actor: Actor, now: datetime) -> dict[int, str]:

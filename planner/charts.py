@@ -8,7 +8,7 @@ Labels that come from users (campaign names, message titles) are escaped: Plotly
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 # Plotly peeks at sys.modules for pandas without the import lock: with two sessions starting at once
@@ -59,6 +59,25 @@ def safe_label(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+class _Frozen(go.Figure):
+    """A finished figure that nothing changes again: its plain dict is made once and then handed out as is.
+
+    st.plotly_chart asks a figure for `to_dict()` on every rerun, a deep copy of every trace plus a pass over
+    every array; the dashboard's cached figures would pay that on each rerun for the same answer. Never give
+    one to code that edits the dict it gets (the donor report does: it uses `Chart.figure`).
+    """
+
+    def to_dict(self) -> dict:
+        if getattr(self, "_plain", None) is None:
+            self._plain = super().to_dict()
+        return self._plain
+
+
+def frozen(chart: Chart) -> Chart:
+    """The chart with a copy of its figure that is shown again and again unchanged: its dict is made once."""
+    return chart if chart.figure is None else replace(chart, figure=_Frozen(chart.figure))
+
+
 def _figure(**layout) -> go.Figure:
     figure = go.Figure()
     figure.update_layout(**(LAYOUT | layout))
@@ -96,7 +115,7 @@ def over_time(board: Dashboard) -> Chart:
             yaxis={"title": "People reached"},
             yaxis2={"title": "Engagements", "overlaying": "y", "side": "right", "rangemode": "tozero"},
         )
-        x = [start for start, _, _ in weeks]
+        x = [start.isoformat() for start, _, _ in weeks]  # as text: JSON-encoded natively, read as dates by Plotly
         figure.add_trace(go.Bar(x=x, y=[seen for _, seen, _ in weeks], name="People reached", marker_color=BLUE))
         figure.add_trace(
             go.Scatter(

@@ -47,7 +47,7 @@ def _chip(post: PostRead, key: str, *, with_title: bool) -> None:
         f"{post.language}{STATUS_MARK[post.status]}{title}"
     )
     tip = f"{plain(post.message_title)} — {both_local(post.scheduled_at)} · {plain(post.channel_name)} · {post.status}"
-    if st.button(label, key=key, help=tip, width="stretch", type="tertiary"):
+    if st.button(label, key=key, help=tip, width="stretch", type="tertiary", wrap=True):
         st.session_state[SELECTED] = post.id
 
 
@@ -64,14 +64,13 @@ def month(shown: list[PostRead], first_day: date) -> None:
     by_day: dict[date, list[PostRead]] = {}
     for post in shown:
         by_day.setdefault(local(post.scheduled_at, "Asia/Karachi").date(), []).append(post)
-    header = st.columns(7)
-    for column, name in zip(header, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], strict=True):
-        column.markdown(f"**{name}**")
+    # The grid is most of what a calendar rerun sends, so each day is one bordered column (a row is as tall as
+    # its busiest day) that names its weekday, instead of a header row and a box inside each column.
     for week in monthcal.Calendar().monthdatescalendar(first_day.year, first_day.month):
-        for column, day in zip(st.columns(7), week, strict=True):
-            with column.container(border=True, height=170):
+        for column, day in zip(st.columns(7, border=True), week, strict=True):
+            with column:
                 muted = day.month != first_day.month
-                st.markdown(f":gray[{day.day}]" if muted else f"**{day.day}**")
+                st.markdown(f":gray[{day:%a} {day.day}]" if muted else f"**{day:%a} {day.day}**")
                 day_posts = by_day.get(day, [])
                 for post in day_posts[:PER_DAY]:
                     _chip(post, f"calendar.m.{post.id}", with_title=False)

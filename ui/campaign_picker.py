@@ -20,14 +20,14 @@ def open_campaign(campaign_id: int, page: str) -> None:
 
 def pick() -> int | None:
     """A campaign chooser at the top of the page; returns the chosen campaign id."""
-    listed = call(campaigns.list_campaigns, readonly=True)
+    listed = call(campaigns.campaign_choices, readonly=True)
     if not listed.ok:
         return None
     if not listed.value:
         st.info("Your team has no campaigns yet. Start one from **Campaigns**.")
         st.page_link("pages/campaigns.py", label="Go to Campaigns", icon=":material/campaign:")
         return None
-    names = {summary.id: f"{summary.name} · {summary.status}" for summary in listed.value}
+    names = {choice.id: f"{choice.name} · {choice.status}" for choice in listed.value}
     current = st.session_state.get(CURRENT)
     ids = list(names)
     if st.session_state.get(PICKER) not in ids:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from planner import campaigns
 from planner.languages import Language
 from planner.text import platforms
 from planner.themes import catalog
+from ui.calls import call
+
+
+def campaign_names() -> dict[int, str]:
+    """The team's campaigns for a filter: id → name, newest start first (no plans loaded)."""
+    return {c.id: c.name for c in call(campaigns.campaign_choices, readonly=True).value or []}
 
 
 def campaign(names: dict[int, str], key: str, *, where=st, placeholder: str = "Any") -> int | None:

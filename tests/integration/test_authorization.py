@@ -158,6 +158,9 @@ CASES = [
     Case("campaigns.list_campaigns", EVERYONE, lambda s, a, t: campaigns.list_campaigns(s, actor=a, now=NOW), False),
     Case("campaigns.owner_choices", EVERYONE, lambda s, a, t: campaigns.owner_choices(s, actor=a, now=NOW), False),
     Case(
+        "campaigns.campaign_choices", EVERYONE, lambda s, a, t: campaigns.campaign_choices(s, actor=a, now=NOW), False
+    ),
+    Case(
         "campaigns.get_plan",
         EVERYONE,
         lambda s, a, t: campaigns.get_plan(s, actor=a, now=NOW, campaign_id=t.campaign.id),

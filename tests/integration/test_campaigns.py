@@ -244,12 +244,40 @@ def test_the_list_filters_by_status_country_theme_and_language(session, drafter)
     assert names(statuses=["active"]) == set()
 
 
+def test_each_listed_campaign_counts_only_its_own_gaps_and_owner(session, drafter):
+    grief = new(session, drafter, end_date=None, template_id="shared-grief")
+    blank = new(session, drafter, name="Blank plan", start_date=date(2027, 9, 1), end_date=date(2027, 9, 30))
+    listed = campaigns.list_campaigns(session, actor=drafter, now=NOW)
+    assert [c.name for c in listed] == [blank.name, grief.name]  # newest start first
+    by_name = {c.name: c for c in listed}
+    assert by_name[grief.name].missing == 0
+    assert by_name[blank.name].missing == len(gaps(blank)) > 10
+    assert {c.owner_name for c in listed} == {grief.owner_name} != {"—"}
+
+
+def test_the_pickers_list_every_campaign_newest_first_by_status_without_its_plan(session, drafter):
+    grief = new(session, drafter, end_date=None, template_id="shared-grief")
+    blank = new(session, drafter, name="Blank plan", start_date=date(2027, 9, 1), end_date=date(2027, 9, 30))
+    campaigns.change_status(
+        session, actor=drafter, now=NOW, campaign_id=grief.id, expected_version=grief.version, status="active"
+    )
+    choices = campaigns.campaign_choices(session, actor=drafter, now=NOW)
+    assert [(c.id, c.name, c.status, c.end_date) for c in choices] == [
+        (blank.id, blank.name, CampaignStatus.PLANNING, blank.end_date),
+        (grief.id, grief.name, CampaignStatus.ACTIVE, grief.end_date),
+    ]
+    assert [c.name for c in campaigns.campaign_choices(session, actor=drafter, now=NOW, statuses=["active"])] == [
+        grief.name
+    ]
+
+
 def test_another_teams_campaign_is_not_found(session, drafter):
     plan = new(session, drafter)
     stranger = make_member(session, make_team(session, "away", "Away"), Role.ADMIN, username="stranger")
     with pytest.raises(NotFound):
         campaigns.get_plan(session, actor=stranger, now=NOW, campaign_id=plan.id)
     assert campaigns.list_campaigns(session, actor=stranger, now=NOW) == []
+    assert campaigns.campaign_choices(session, actor=stranger, now=NOW) == []
 
 
 def test_the_owner_must_be_an_active_member_of_the_team(session, drafter):

@@ -376,6 +376,7 @@ CASES = [
     # campaigns
     Case("campaigns.list_campaigns", lambda s, a, o, t: campaigns.list_campaigns(s, actor=a, now=NOW), "team"),
     Case("campaigns.owner_choices", lambda s, a, o, t: campaigns.owner_choices(s, actor=a, now=NOW), "team"),
+    Case("campaigns.campaign_choices", lambda s, a, o, t: campaigns.campaign_choices(s, actor=a, now=NOW), "team"),
     Case("campaigns.get_plan", lambda s, a, o, t: campaigns.get_plan(s, actor=a, now=NOW, campaign_id=t.campaign)),
     Case(
         "campaigns.create_campaign",

@@ -5,15 +5,23 @@ from datetime import timedelta
 from sqlmodel import select
 
 from planner import db
-from planner.models import Post, PostStatus
+from planner.models import Channel, Post, PostStatus
 from planner.timing import local
 from tests.pages.conftest import log_in, new_app, texts
 
 
-def test_a_coordinator_schedules_a_post_and_sees_it_on_the_calendar_in_both_times(app_db):
-    at = log_in(new_app(), "drafter")
+def open_calendar(username: str, *sections: str):
+    """The calendar as `username` sees it, with the named sections (schedule, accounts, exports) opened."""
+    at = log_in(new_app(), username)
+    for section in sections:
+        at.session_state[f"calendar.{section}"] = True
     at.switch_page("pages/calendar.py").run()
     assert not at.exception
+    return at
+
+
+def test_a_coordinator_schedules_a_post_and_sees_it_on_the_calendar_in_both_times(app_db):
+    at = open_calendar("drafter", "schedule")
     with db.session(readonly=True) as s:
         before = len(s.exec(select(Post.id)).all())
     day = local(db.utcnow(), "Asia/Kabul").date() + timedelta(days=3)
@@ -31,25 +39,37 @@ def test_a_coordinator_schedules_a_post_and_sees_it_on_the_calendar_in_both_time
 
 
 def test_a_past_time_is_refused_and_says_why(app_db):
-    at = log_in(new_app(), "drafter")
-    at.switch_page("pages/calendar.py").run()
+    at = open_calendar("drafter", "schedule")
     at.date_input(key="calendar.new.day").set_value(local(db.utcnow(), "Asia/Karachi").date() - timedelta(days=1))
     at.button(key="FormSubmitter:calendar.new-Schedule").click().run()
     assert "has passed" in texts(at)
 
 
 def test_every_view_renders_and_a_viewer_cannot_schedule(app_db):
-    at = log_in(new_app(), "viewer")
-    at.switch_page("pages/calendar.py").run()
+    at = open_calendar("viewer", "schedule")
     for view in ("Week", "List", "Month"):
         at.segmented_control(key="calendar.view").set_value(view).run()
         assert not at.exception
     assert not [b for b in at.button if b.key and b.key.startswith("FormSubmitter:calendar.new")]
+    today = local(db.utcnow(), "Asia/Karachi").date()
+    assert f"**{today:%a} {today.day}**" in {m.value for m in at.markdown}  # each day names its weekday
+
+
+def test_the_sections_below_the_calendar_show_their_content_once_opened(app_db):
+    with db.session(readonly=True) as s:
+        account = s.exec(select(Channel.name).order_by(Channel.id)).first()
+    at = open_calendar("admin")
+    assert "Accounts: the team's accounts and whom they reach" in {e.label for e in at.expander}
+    assert account not in texts(at) and not [s for s in at.selectbox if s.key == "calendar.export.kind"]
+    at.session_state["calendar.accounts"] = True
+    at.session_state["calendar.exports"] = True
+    at.run()
+    assert account in texts(at)
+    assert at.selectbox(key="calendar.export.kind").value == "ics"
 
 
 def test_the_plan_exports_as_icalendar_from_the_calendar(app_db):
-    at = log_in(new_app(), "viewer")
-    at.switch_page("pages/calendar.py").run()
+    at = open_calendar("viewer", "exports")
     at.selectbox(key="calendar.export.kind").set_value("ics").run()
     at.button(key="calendar.export.go").click().run()
     assert not at.exception

@@ -106,6 +106,7 @@ def test_a_double_click_on_approve_of_a_sensitive_message_gives_no_second_approv
 
 def test_a_double_click_on_schedule_makes_one_post(demo_db):
     at = log_in(new_app(), "drafter")
+    at.session_state["calendar.schedule"] = True
     at.switch_page("pages/calendar.py").run()
     day = local(db.utcnow(), "Asia/Karachi").date() + timedelta(days=40)
     at.date_input(key="calendar.new.day").set_value(day)

@@ -343,10 +343,19 @@ def _views(page: str, at, marked: Marked):
             at.run()
             yield str(step)
     if page == "pages/calendar.py":
+        for section in ("schedule", "accounts", "exports"):  # closed sections run nothing: open them all
+            at.session_state[f"calendar.{section}"] = True
+        at.run()
+        yield "its sections open"
         for view in ("Week", "List"):
             at.session_state["calendar.view"] = view
             at.run()
             yield view
+    if page == "pages/reach.py":
+        for section in [tab.label for tab in at.tabs if tab.label not in ("Chart", "Table")][1:]:
+            at.session_state["reach.section"] = section
+            at.run()
+            yield section
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -50,7 +50,9 @@ def test_a_clean_million_row_shaped_file_takes_the_column_wise_path():
     "ending", [b"\r\n", b"\n", b"\r"], ids=["windows line endings", "unix line endings", "old mac line endings"]
 )
 def test_line_endings_of_any_kind_read_the_same(ending):
-    data = export(X_HEADER, [x_row("1234567890123456789", "one\ntwo", impressions=5), x_row("1234567890123456790", "b")])
+    data = export(
+        X_HEADER, [x_row("1234567890123456789", "one\ntwo", impressions=5), x_row("1234567890123456790", "b")]
+    )
     fast, slow = both(data.replace(b"\r\n", ending))
     same(fast, slow)
     assert fast.texts[0] == "one\ntwo" and len(fast) == 2
