@@ -18,7 +18,7 @@ if current is None:
 page = st.navigation(navigation.pages_for(current), expanded=True)
 if st.session_state.pop(session.GO_HOME, False):
     st.toast("Your password is set. Welcome to the team!", icon=":material/check:")
-    st.switch_page("pages/home.py")
+    st.switch_page("screens/home.py")
 
 with st.sidebar:
     st.markdown(f"**{plain(current.team_name)}**")

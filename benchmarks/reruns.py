@@ -25,12 +25,12 @@ def empty_page(app: str) -> str:
 
 
 def _empty_app(directory: Path) -> Path:
-    """The empty page as an entry file beside a link to pages/, which st.navigation looks up from it."""
+    """The empty page as an entry file beside a link to screens/, where st.navigation looks its pages up."""
     from planner.config import ROOT
 
     script = directory / "empty_app.py"
     script.write_text(empty_page((ROOT / "app.py").read_text(encoding="utf-8")), encoding="utf-8")
-    (directory / "pages").symlink_to(ROOT / "pages", target_is_directory=True)
+    (directory / "screens").symlink_to(ROOT / "screens", target_is_directory=True)
     return script
 
 
@@ -66,23 +66,14 @@ def _log_in(at) -> None:
 def main(argv: list[str]) -> int:
     url, runs = argv[0], int(argv[1])
     os.environ["PLANNER_DATABASE_URL"] = url
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
     from planner.config import ROOT
 
-    # As in tests/pages/conftest.py: run the app through app.py's st.navigation, as the server does.
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     _log_in(at)
     figures = {}
-    for name, page in (("dashboard_rerun_ms", "pages/reach.py"), ("calendar_rerun_ms", "pages/calendar.py")):
+    for name, page in (("dashboard_rerun_ms", "screens/reach.py"), ("calendar_rerun_ms", "screens/calendar.py")):
         at.switch_page(page).run()
         if at.exception:
             raise SystemExit(f"{page} failed: {at.exception[0].value}")

@@ -30,7 +30,7 @@ def test_the_domain_never_imports_streamlit(path):
 
 
 @pytest.mark.parametrize(
-    "path", python_files("pages") + python_files("ui") + [ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT))
+    "path", python_files("screens") + python_files("ui") + [ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT))
 )
 def test_screens_never_talk_to_the_database_directly(path):
     assert not imported_modules(path) & {"sqlalchemy", "sqlmodel", "sqlite3", "psycopg"}
@@ -45,8 +45,14 @@ def test_the_rule_checker_sees_imports_inside_functions(tmp_path):
 def test_no_page_or_template_fetches_from_the_internet():
     """No CDN, web fonts or remote icons: nothing a page ships may name an outside address."""
     offenders = []
-    for path in python_files("pages") + python_files("ui") + [ROOT / "app.py", ROOT / ".streamlit" / "config.toml"]:
+    for path in python_files("screens") + python_files("ui") + [ROOT / "app.py", ROOT / ".streamlit" / "config.toml"]:
         hosts = set(re.findall(r"https?://([a-z0-9][a-z0-9.-]*)", path.read_text("utf-8"), re.IGNORECASE))
         if hosts - {"localhost", "127.0.0.1"}:
             offenders.append(f"{path.relative_to(ROOT)}: {sorted(hosts)}")
     assert offenders == []
+
+
+def test_no_folder_named_pages_sits_beside_the_entry_file():
+    # Streamlit would list its files on a fresh server's log-in screen and run them without app.py
+    # (see the README's "Why the screens live in screens/").
+    assert not (ROOT / "pages").exists()

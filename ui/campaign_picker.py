@@ -25,7 +25,7 @@ def pick() -> int | None:
         return None
     if not listed.value:
         st.info("Your team has no campaigns yet. Start one from **Campaigns**.")
-        st.page_link("pages/campaigns.py", label="Go to Campaigns", icon=":material/campaign:")
+        st.page_link("screens/campaigns.py", label="Go to Campaigns", icon=":material/campaign:")
         return None
     names = {choice.id: f"{choice.name} · {choice.status}" for choice in listed.value}
     current = st.session_state.get(CURRENT)

@@ -9,40 +9,46 @@ from planner.policy import Action, Actor, allows
 
 
 def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
-    account = st.Page("pages/account.py", title="My account", icon=":material/person:", url_path="account")
+    account = st.Page("screens/account.py", title="My account", icon=":material/person:", url_path="account")
     if actor.must_change_password:
         return {"": [account]}
-    home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
-    themes = st.Page("pages/themes.py", title="Themes", icon=":material/sell:", url_path="themes")
-    campaign_list = st.Page("pages/campaigns.py", title="Campaigns", icon=":material/campaign:", url_path="campaigns")
-    overview = st.Page("pages/campaign.py", title="Campaign overview", icon=":material/dashboard:", url_path="overview")
+    home = st.Page("screens/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
+    themes = st.Page("screens/themes.py", title="Themes", icon=":material/sell:", url_path="themes")
+    campaign_list = st.Page("screens/campaigns.py", title="Campaigns", icon=":material/campaign:", url_path="campaigns")
+    overview = st.Page(
+        "screens/campaign.py", title="Campaign overview", icon=":material/dashboard:", url_path="overview"
+    )
     plan_pages = [home, campaign_list, overview]
     if allows(actor.role, Action.EDIT_CAMPAIGNS):
-        plan_pages.append(st.Page("pages/plan.py", title="Plan editor", icon=":material/edit_note:", url_path="plan"))
-    studio = st.Page("pages/studio.py", title="Drafting studio", icon=":material/edit:", url_path="studio")
-    library = st.Page("pages/library.py", title="Message library", icon=":material/library_books:", url_path="library")
+        plan_pages.append(st.Page("screens/plan.py", title="Plan editor", icon=":material/edit_note:", url_path="plan"))
+    studio = st.Page("screens/studio.py", title="Drafting studio", icon=":material/edit:", url_path="studio")
+    library = st.Page(
+        "screens/library.py", title="Message library", icon=":material/library_books:", url_path="library"
+    )
     write_pages = [studio, library]
     if allows(actor.role, Action.EDIT_MESSAGES):
         write_pages.append(
-            st.Page("pages/inbox.py", title="Back from review", icon=":material/inbox:", url_path="inbox")
+            st.Page("screens/inbox.py", title="Back from review", icon=":material/inbox:", url_path="inbox")
         )
     if allows(actor.role, Action.REVIEW_MESSAGES):
-        write_pages.append(st.Page("pages/review.py", title="Review queue", icon=":material/rule:", url_path="review"))
-    calendar = st.Page("pages/calendar.py", title="Calendar", icon=":material/calendar_month:", url_path="calendar")
+        write_pages.append(
+            st.Page("screens/review.py", title="Review queue", icon=":material/rule:", url_path="review")
+        )
+    calendar = st.Page("screens/calendar.py", title="Calendar", icon=":material/calendar_month:", url_path="calendar")
     sections = {
         "Plan": [*plan_pages, themes],
         "Write": write_pages,
         "Publish": [calendar],
-        "Results": [st.Page("pages/reach.py", title="Reach", icon=":material/insights:", url_path="reach")]
+        "Results": [st.Page("screens/reach.py", title="Reach", icon=":material/insights:", url_path="reach")]
         + (
             [
                 st.Page(
-                    "pages/reach_import.py",
+                    "screens/reach_import.py",
                     title="Import reach",
                     icon=":material/upload_file:",
                     url_path="import-reach",
                 ),
-                st.Page("pages/results.py", title="Enter results", icon=":material/edit_square:", url_path="results"),
+                st.Page("screens/results.py", title="Enter results", icon=":material/edit_square:", url_path="results"),
             ]
             if allows(actor.role, Action.SCHEDULE_POSTS)
             else []
@@ -51,19 +57,19 @@ def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
     }
     if allows(actor.role, Action.MANAGE_DENYLIST):
         sections["You and your team"].insert(
-            0, st.Page("pages/safety.py", title="Safety", icon=":material/shield:", url_path="safety")
+            0, st.Page("screens/safety.py", title="Safety", icon=":material/shield:", url_path="safety")
         )
     if allows(actor.role, Action.MANAGE_PERSONAL_DATA):
         sections["You and your team"].insert(
-            0, st.Page("pages/privacy.py", title="Personal data", icon=":material/lock_person:", url_path="privacy")
+            0, st.Page("screens/privacy.py", title="Personal data", icon=":material/lock_person:", url_path="privacy")
         )
     if allows(actor.role, Action.VIEW_AUDIT):
         sections["You and your team"].insert(
-            0, st.Page("pages/audit.py", title="Audit trail", icon=":material/history:", url_path="audit")
+            0, st.Page("screens/audit.py", title="Audit trail", icon=":material/history:", url_path="audit")
         )
     if allows(actor.role, Action.MANAGE_MEMBERS):
         sections["You and your team"].insert(
-            0, st.Page("pages/team.py", title="Team members", icon=":material/group:", url_path="team")
+            0, st.Page("screens/team.py", title="Team members", icon=":material/group:", url_path="team")
         )
     return sections
 

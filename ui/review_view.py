@@ -15,7 +15,7 @@ from ui.calls import call
 from ui.text import plain
 
 COLOURS = {"blocker": "#fecaca", "warning": "#fde68a", "info": "#bfdbfe"}
-# The decision buttons of pages/review.py, by the middle part of their keys.
+# The decision buttons of screens/review.py, by the middle part of their keys.
 DECISIONS = {"approve": "approval", "changes": "request for changes", "hold": "hold"}
 ICONS = {"blocker": ":material/block:", "warning": ":material/warning:", "info": ":material/info:"}
 

@@ -31,9 +31,8 @@ def ensure_schema() -> None:
 def actor() -> Actor:
     """The member using this browser tab.
 
-    app.py resolves it before any page runs. A page script can still run on its own: Streamlit
-    runs pages/ files directly on a server's very first run if its URL names a page. Then the
-    page gets the log-in screen here, never content.
+    app.py resolves it before any page runs; should a screen ever run on its own (a test running
+    the file directly), it gets the log-in screen here, never content.
     """
     current = st.session_state.get(ACTOR) or resolve()
     if current is None:

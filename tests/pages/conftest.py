@@ -7,7 +7,6 @@ import re
 import pytest
 import streamlit as st
 from argon2 import PasswordHasher
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from planner import db, demo, passwords, schema
@@ -15,23 +14,6 @@ from planner.config import ROOT
 
 DEMO_PASSWORD = "demo pass phrase for tests"
 TIMEOUT = 30
-
-
-@pytest.fixture(autouse=True)
-def _navigation_only(monkeypatch):
-    """Run the app as the server does after its first run: through app.py's st.navigation.
-
-    Streamlit treats a folder named pages/ beside the entry file as an old-style multipage app
-    until st.navigation first runs; AppTest resets that flag on every run, so without this
-    switch_page would run a page file directly and skip app.py's log-in gate.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture

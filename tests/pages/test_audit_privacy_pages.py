@@ -56,7 +56,7 @@ def table(at):
 
 def test_an_admin_sees_the_trail_newest_first_with_pseudonyms_and_the_chain_intact(app_db):
     at = log_in(new_app(), "admin")
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("screens/audit.py").run()
     assert not at.exception
     assert at.title[0].value == "Audit trail"
     assert "Chain intact" in texts(at)
@@ -74,7 +74,7 @@ def test_filtering_by_member_and_action_narrows_the_table(app_db):
     drafter_membership, _ = member("drafter")
     at = log_in(new_app(), "drafter")  # one more log-in by the drafter to find
     at = log_in(new_app(), "admin")
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("screens/audit.py").run()
     at.session_state["audit.member"] = drafter_membership
     at.session_state["audit.action"] = "session.login"
     at.button(key="FormSubmitter:audit.filters-Apply filters").click().run()
@@ -99,7 +99,7 @@ def test_the_csv_download_is_formula_safe_and_named_by_the_server(app_db, downlo
         s.add(user)
         s.commit()
     at = log_in(new_app(), "admin")
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("screens/audit.py").run()
     at.session_state["audit.member"] = drafter_membership
     at.button(key="FormSubmitter:audit.filters-Apply filters").click().run()
     at.button(key="audit.export.go").click().run()
@@ -120,7 +120,7 @@ def test_the_csv_download_is_formula_safe_and_named_by_the_server(app_db, downlo
 @pytest.mark.parametrize("username", ["facilitator", "drafter", "viewer"])
 def test_only_admins_have_the_audit_and_personal_data_pages_and_the_services_refuse_the_rest(app_db, username):
     at = log_in(new_app(), username)
-    for page in ("pages/audit.py", "pages/privacy.py"):
+    for page in ("screens/audit.py", "screens/privacy.py"):
         with pytest.raises(ValueError, match="registered"):
             at.switch_page(page)
     me = at.session_state["auth.actor"]
@@ -135,7 +135,7 @@ def test_only_admins_have_the_audit_and_personal_data_pages_and_the_services_ref
 
 def test_an_admin_uploads_a_consent_form_and_a_drafter_sees_only_that_it_is_on_file(app_db, downloads):
     at = log_in(new_app(), "admin")
-    at.switch_page("pages/privacy.py").run()
+    at.switch_page("screens/privacy.py").run()
     assert "No consent documents on file" in texts(at)
     at.text_input(key="privacy.upload.reference.0").input("CF-2026-021")
     at.file_uploader(key="privacy.upload.file.0").set_value(("Shazia Bibi consent.pdf", PDF, "application/pdf"))
@@ -154,7 +154,7 @@ def test_an_admin_uploads_a_consent_form_and_a_drafter_sees_only_that_it_is_on_f
     drafter.session_state["campaign.picker"] = message.campaign_id
     drafter.session_state["campaign.current"] = message.campaign_id
     drafter.session_state["studio.message"] = message.id
-    drafter.switch_page("pages/studio.py").run()
+    drafter.switch_page("screens/studio.py").run()
     assert not drafter.exception
     assert "Signed consent form on file with your admin" in texts(drafter)
     assert stored.file_name not in texts(drafter) and not drafter.get("download_button")
@@ -167,7 +167,7 @@ def test_an_admin_erases_a_members_personal_data_only_after_typing_their_usernam
         s.commit()
     phone = log_in(new_app(), "drafter")
     at = log_in(new_app(), "admin")
-    at.switch_page("pages/privacy.py").run()
+    at.switch_page("screens/privacy.py").run()
     assert "Deleted for good" in texts(at) and "Kept:" in texts(at)
     at.session_state["privacy.erase.member"] = membership_id
     at.run()
@@ -198,7 +198,7 @@ def test_an_admin_erases_a_members_personal_data_only_after_typing_their_usernam
 def test_a_member_ends_the_session_on_their_lost_phone_from_my_account(app_db):
     phone = log_in(new_app(), "drafter")
     desk = log_in(new_app(), "drafter")
-    desk.switch_page("pages/account.py").run()
+    desk.switch_page("screens/account.py").run()
     assert "this browser" in texts(desk) and "another browser" in texts(desk)
     end = next(b for b in desk.button if b.key and b.key.startswith("account.end."))
     end.click().run()

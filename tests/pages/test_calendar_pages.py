@@ -15,7 +15,7 @@ def open_calendar(username: str, *sections: str):
     at = log_in(new_app(), username)
     for section in sections:
         at.session_state[f"calendar.{section}"] = True
-    at.switch_page("pages/calendar.py").run()
+    at.switch_page("screens/calendar.py").run()
     assert not at.exception
     return at
 
@@ -90,7 +90,7 @@ def test_a_busy_day_shows_three_posts_and_opens_its_week_for_the_rest(app_db):
         day = local(template.scheduled_at, "Asia/Karachi").date()
     at = log_in(new_app(), "viewer")
     at.session_state["calendar.anchor"] = day
-    at.switch_page("pages/calendar.py").run()
+    at.switch_page("screens/calendar.py").run()
     more = next(b for b in at.button if b.key == f"calendar.more.{day}")
     assert more.label.startswith("+")
     more.click().run()

@@ -8,7 +8,7 @@ from tests.pages.conftest import log_in, new_app, texts
 
 
 def _create_from_template(at, template_id: str, name: str):
-    at.switch_page("pages/campaigns.py").run()
+    at.switch_page("screens/campaigns.py").run()
     chooser = at.selectbox(key="campaigns.new.template")
     (chooser.select(template_id) if template_id else chooser.select_index(0)).run()
     at.text_input(key="campaigns.new.name").input(name)
@@ -16,7 +16,7 @@ def _create_from_template(at, template_id: str, name: str):
     assert not at.exception
     if at.title[0].value == "Plan editor":
         # The app switched pages itself; AppTest does not remember that, so follow it explicitly.
-        at.switch_page("pages/plan.py").run()
+        at.switch_page("screens/plan.py").run()
     return at
 
 
@@ -92,7 +92,7 @@ def test_a_duplicate_campaign_name_is_refused_on_the_list_page(app_db):
 
 def test_the_campaign_list_filters_by_theme(app_db):
     at = log_in(new_app(), "viewer")
-    at.switch_page("pages/campaigns.py").run()
+    at.switch_page("screens/campaigns.py").run()
     at.selectbox(key="campaigns.filter.theme").select("polio-eradication").run()
     shown = texts(at)
     assert "Two drops, one trust" in shown and "Check before you share" not in shown
@@ -103,7 +103,7 @@ def test_the_overview_shows_the_plan_and_kpis_of_the_chosen_campaign(app_db):
     polio = _stored("دو قطرے، ایک اعتماد — Two drops, one trust")
     # AppTest cannot select an option whose value differs from its label; set the widget's state instead.
     at.session_state["campaign.picker"] = polio.id
-    at.switch_page("pages/campaign.py").run()
+    at.switch_page("screens/campaign.py").run()
     assert "Two drops" in at.subheader[0].value
     assert not at.exception
     shown = texts(at)

@@ -26,7 +26,7 @@ def open_reach(username: str = "viewer", section: str | None = None):
     at = log_in(new_app(), username)
     if section:
         at.session_state["reach.section"] = section
-    at.switch_page("pages/reach.py").run()
+    at.switch_page("screens/reach.py").run()
     assert not at.exception
     return at
 
@@ -131,16 +131,16 @@ def test_an_imported_export_shows_on_the_dashboard_and_in_the_campaign_kpis(app_
     ).encode()
     at = open_reach("admin")
     before = people_reached(at)
-    at.switch_page("pages/reach_import.py").run()
+    at.switch_page("screens/reach_import.py").run()
     at.file_uploader(key="reach.file").upload("facebook-posts.csv", export, "text/csv").run()
     assert not at.exception and "1 row(s)" in texts(at)
     at.button(key="reach.confirm").click().run()
     assert not at.exception
-    at.switch_page("pages/reach.py").run()
+    at.switch_page("screens/reach.py").run()
     assert people_reached(at) == before + 50_000
 
     at.session_state["campaign.current"] = campaign_id
-    at.switch_page("pages/campaign.py").run()
+    at.switch_page("screens/campaign.py").run()
     assert not at.exception
     kpis = next(df for df in at.dataframe if "So far" in df.value.columns)
     reach_row = kpis.value[kpis.value["KPI"] == "Reach (unique people)"].iloc[0]
@@ -152,7 +152,7 @@ def test_the_campaign_overview_lists_the_coming_posts_in_both_local_times(app_db
     with db.session() as s:
         polio = s.exec(select(Campaign.id).where(Campaign.template_id == "polio-trust")).one()
     at.session_state["campaign.current"] = polio
-    at.switch_page("pages/campaign.py").run()
+    at.switch_page("screens/campaign.py").run()
     upcoming = next(df for df in at.dataframe if "When" in df.value.columns)
     assert len(upcoming.value) > 0
     assert all("PKT" in when and "AFT" in when for when in upcoming.value["When"])

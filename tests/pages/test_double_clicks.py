@@ -67,7 +67,7 @@ def test_a_double_click_on_submit_for_review_submits_once(demo_db):
     at.session_state["campaign.picker"] = message.campaign_id
     at.session_state["campaign.current"] = message.campaign_id
     at.session_state["studio.open_next"] = message.id
-    at.switch_page("pages/studio.py").run()
+    at.switch_page("screens/studio.py").run()
     double_click(at, at.button(key=f"studio.{message.id}.submit"))
     assert not at.exception
     assert _events("message.submit", message.id) == 1
@@ -76,7 +76,7 @@ def test_a_double_click_on_submit_for_review_submits_once(demo_db):
 def _queue(username: str, message_id: int):
     at = log_in(new_app(), username)
     at.session_state["review.message"] = message_id
-    at.switch_page("pages/review.py").run()
+    at.switch_page("screens/review.py").run()
     assert not at.exception
     return at
 
@@ -107,7 +107,7 @@ def test_a_double_click_on_approve_of_a_sensitive_message_gives_no_second_approv
 def test_a_double_click_on_schedule_makes_one_post(demo_db):
     at = log_in(new_app(), "drafter")
     at.session_state["calendar.schedule"] = True
-    at.switch_page("pages/calendar.py").run()
+    at.switch_page("screens/calendar.py").run()
     day = local(db.utcnow(), "Asia/Karachi").date() + timedelta(days=40)
     at.date_input(key="calendar.new.day").set_value(day)
     before = _count(Post)

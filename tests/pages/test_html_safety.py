@@ -47,7 +47,7 @@ TAG_IN_HTML = re.compile(r"<\s*/?\s*(img|script)\b|\\u003c\s*/?\s*(img|script)\b
 TAG_IN_MARKDOWN = re.compile(r"(?<!\\)<\s*/?\s*(img|script)\b", re.IGNORECASE)
 # Inside a code span a backslash escape is shown as typed: plain() there shows "example\.net".
 ESCAPE_IN_CODE = re.compile(r"`[^`]*\\[<>()\[\].\-][^`]*`")
-PAGES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "screens").glob("*.py"))
 X_EXPORT = (ROOT / "tests" / "fixtures" / "reach" / "x-current.csv").read_bytes()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
@@ -59,17 +59,17 @@ def typed(label: str) -> str:
 
 # What each page must show (escaped): proof that the typed text reached the screen at all.
 SHOWN = {
-    "pages/campaigns.py": ["campaign"],
-    "pages/campaign.py": ["campaign", "goal", "core message", "segment", "interests", "messenger", "call to action"],
-    "pages/plan.py": ["campaign", "segment", "messenger"],
-    "pages/studio.py": ["body", "comment", "author"],
-    "pages/library.py": ["in review", "campaign"],
-    "pages/review.py": ["in review", "core idea", "consent", "body", "comment", "note", "campaign"],
-    "pages/inbox.py": ["came back", "please change"],
-    "pages/calendar.py": ["approved", "channel", "failure"],
-    "pages/safety.py": ["pause", "denied"],
-    "pages/home.py": ["admin", "team", "campaign"],
-    "pages/team.py": ["team"],
+    "screens/campaigns.py": ["campaign"],
+    "screens/campaign.py": ["campaign", "goal", "core message", "segment", "interests", "messenger", "call to action"],
+    "screens/plan.py": ["campaign", "segment", "messenger"],
+    "screens/studio.py": ["body", "comment", "author"],
+    "screens/library.py": ["in review", "campaign"],
+    "screens/review.py": ["in review", "core idea", "consent", "body", "comment", "note", "campaign"],
+    "screens/inbox.py": ["came back", "please change"],
+    "screens/calendar.py": ["approved", "channel", "failure"],
+    "screens/safety.py": ["pause", "denied"],
+    "screens/home.py": ["admin", "team", "campaign"],
+    "screens/team.py": ["team"],
 }
 
 
@@ -337,12 +337,12 @@ def _open(page: str, marked: Marked):
 def _views(page: str, at, marked: Marked):
     """The page as first opened, then in its other views."""
     yield "as opened"
-    if page == "pages/plan.py":
+    if page == "screens/plan.py":
         for step in Step:
             at.session_state[f"plan.{marked.campaign_id}.step"] = step
             at.run()
             yield str(step)
-    if page == "pages/calendar.py":
+    if page == "screens/calendar.py":
         for section in ("schedule", "accounts", "exports"):  # closed sections run nothing: open them all
             at.session_state[f"calendar.{section}"] = True
         at.run()
@@ -351,7 +351,7 @@ def _views(page: str, at, marked: Marked):
             at.session_state["calendar.view"] = view
             at.run()
             yield view
-    if page == "pages/reach.py":
+    if page == "screens/reach.py":
         for section in [tab.label for tab in at.tabs if tab.label not in ("Chart", "Table")][1:]:
             at.session_state["reach.section"] = section
             at.run()

@@ -8,51 +8,51 @@ from planner.models import Membership, Role, User
 from tests.pages.conftest import log_in, new_app, texts
 
 EVERYONE = [
-    "pages/home.py",
-    "pages/campaigns.py",
-    "pages/campaign.py",
-    "pages/studio.py",
-    "pages/library.py",
-    "pages/calendar.py",
-    "pages/themes.py",
-    "pages/account.py",
-    "pages/reach.py",
+    "screens/home.py",
+    "screens/campaigns.py",
+    "screens/campaign.py",
+    "screens/studio.py",
+    "screens/library.py",
+    "screens/calendar.py",
+    "screens/themes.py",
+    "screens/account.py",
+    "screens/reach.py",
 ]
-EDITING = ["pages/plan.py", "pages/inbox.py", "pages/reach_import.py", "pages/results.py"]
+EDITING = ["screens/plan.py", "screens/inbox.py", "screens/reach_import.py", "screens/results.py"]
 PAGES_BY_ROLE = {
     "admin": [
         *EVERYONE,
         *EDITING,
-        "pages/team.py",
-        "pages/review.py",
-        "pages/safety.py",
-        "pages/audit.py",
-        "pages/privacy.py",
+        "screens/team.py",
+        "screens/review.py",
+        "screens/safety.py",
+        "screens/audit.py",
+        "screens/privacy.py",
     ],
-    "facilitator": [*EVERYONE, *EDITING, "pages/review.py"],
-    "reviewer": [*EVERYONE, *EDITING, "pages/review.py"],
+    "facilitator": [*EVERYONE, *EDITING, "screens/review.py"],
+    "reviewer": [*EVERYONE, *EDITING, "screens/review.py"],
     "drafter": [*EVERYONE, *EDITING],
     "viewer": EVERYONE,
 }
 HEADINGS = {
-    "pages/home.py": "Welcome",
-    "pages/campaigns.py": "Campaigns",
-    "pages/campaign.py": "Campaign overview",
-    "pages/plan.py": "Plan editor",
-    "pages/studio.py": "Drafting studio",
-    "pages/library.py": "Message library",
-    "pages/calendar.py": "Calendar",
-    "pages/review.py": "Review queue",
-    "pages/inbox.py": "Back from review",
-    "pages/safety.py": "Safety",
-    "pages/reach_import.py": "Import reach",
-    "pages/reach.py": "Reach",
-    "pages/results.py": "Enter results",
-    "pages/audit.py": "Audit trail",
-    "pages/privacy.py": "Personal data",
-    "pages/themes.py": "Themes",
-    "pages/team.py": "Team members",
-    "pages/account.py": "My account",
+    "screens/home.py": "Welcome",
+    "screens/campaigns.py": "Campaigns",
+    "screens/campaign.py": "Campaign overview",
+    "screens/plan.py": "Plan editor",
+    "screens/studio.py": "Drafting studio",
+    "screens/library.py": "Message library",
+    "screens/calendar.py": "Calendar",
+    "screens/review.py": "Review queue",
+    "screens/inbox.py": "Back from review",
+    "screens/safety.py": "Safety",
+    "screens/reach_import.py": "Import reach",
+    "screens/reach.py": "Reach",
+    "screens/results.py": "Enter results",
+    "screens/audit.py": "Audit trail",
+    "screens/privacy.py": "Personal data",
+    "screens/themes.py": "Themes",
+    "screens/team.py": "Team members",
+    "screens/account.py": "My account",
 }
 
 
@@ -85,12 +85,12 @@ def test_the_home_page_greets_the_member_with_their_role_and_team(app_db):
 def test_only_admins_see_the_team_page_in_navigation(app_db, username):
     at = log_in(new_app(), username)
     with pytest.raises(ValueError, match="registered"):
-        at.switch_page("pages/team.py")
+        at.switch_page("screens/team.py")
 
 
 def test_an_admin_adds_a_member_who_must_choose_a_password_at_first_log_in(app_db):
     at = log_in(new_app(), "admin")
-    at.switch_page("pages/team.py").run()
+    at.switch_page("screens/team.py").run()
     at.text_input(key="team.add.username").input("gul")
     at.text_input(key="team.add.display_name").input("Gul from Jalalabad")
     at.button(key="FormSubmitter:team.add-Add member").click().run()
@@ -109,7 +109,7 @@ def test_an_admin_adds_a_member_who_must_choose_a_password_at_first_log_in(app_d
 
 def test_a_bad_new_member_is_explained_and_the_typed_values_stay(app_db):
     at = log_in(new_app(), "admin")
-    at.switch_page("pages/team.py").run()
+    at.switch_page("screens/team.py").run()
     at.text_input(key="team.add.username").input("two words")
     at.text_input(key="team.add.display_name").input("Zarmina")
     at.button(key="FormSubmitter:team.add-Add member").click().run()
@@ -119,7 +119,7 @@ def test_a_bad_new_member_is_explained_and_the_typed_values_stay(app_db):
 
 def test_an_admin_changes_a_role_and_it_is_stored(app_db):
     at = log_in(new_app(), "admin")
-    at.switch_page("pages/team.py").run()
+    at.switch_page("screens/team.py").run()
     names = at.selectbox(key="team.change.member").options
     viewer = next(name for name in names if "(viewer)" in name)
     at.selectbox(key="team.change.member").select(viewer).run()

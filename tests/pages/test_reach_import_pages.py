@@ -26,7 +26,7 @@ def test_dropping_an_export_shows_each_row_and_the_post_it_matched_before_import
         bom=True,
     )
     at = log_in(new_app(), "drafter")
-    at.switch_page("pages/reach_import.py").run()
+    at.switch_page("screens/reach_import.py").run()
     at.file_uploader(key="reach.file").set_value(("facebook.csv", data, "text/csv"))
     at.run()
     assert not at.exception
@@ -58,7 +58,7 @@ def test_an_unmatched_row_is_linked_to_a_likely_post_and_unlinked_again(app_db):
         reach.import_file(s, team_id=team.id, membership_id=None, now=db.utcnow(), data=data)
         figure = s.exec(select(ReachFigure).where(ReachFigure.platform_post_id == "1888888888")).one()
     at = log_in(new_app(), "drafter")
-    at.switch_page("pages/reach_import.py").run()
+    at.switch_page("screens/reach_import.py").run()
     assert not at.exception
     assert "Not matched yet" in texts(at)
     unmatched = next(d for d in at.dataframe if "Likeliest post" in d.value.columns).value
@@ -87,7 +87,7 @@ def test_a_row_posted_outside_the_planner_is_linked_to_its_message(app_db):
         reach.import_file(s, team_id=team.id, membership_id=None, now=db.utcnow(), data=data)
         figure = s.exec(select(ReachFigure).where(ReachFigure.platform_post_id == "1777777777")).one()
     at = log_in(new_app(), "facilitator")
-    at.switch_page("pages/reach_import.py").run()
+    at.switch_page("screens/reach_import.py").run()
     at.session_state["reach.link.figure"] = figure.id
     at.session_state["reach.link.kind"] = "message"
     at.run()

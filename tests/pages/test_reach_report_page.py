@@ -35,7 +35,7 @@ def completed_campaign() -> Campaign:
 def open_reach(username: str = "viewer"):
     at = log_in(new_app(), username)
     at.session_state["reach.section"] = "Donor report"
-    at.switch_page("pages/reach.py").run()
+    at.switch_page("screens/reach.py").run()
     assert not at.exception
     return at
 

@@ -24,7 +24,7 @@ def count() -> int:
 @pytest.mark.parametrize("username", ["admin", "facilitator", "drafter"])
 def test_the_page_opens_for_everyone_who_schedules_posts(app_db, username):
     at = log_in(new_app(), username)
-    at.switch_page("pages/results.py").run()
+    at.switch_page("screens/results.py").run()
     assert not at.exception
     assert at.title[0].value == "Enter results"
 
@@ -32,12 +32,12 @@ def test_the_page_opens_for_everyone_who_schedules_posts(app_db, username):
 def test_a_viewer_has_no_results_page(app_db):
     at = log_in(new_app(), "viewer")
     with pytest.raises(ValueError, match="registered"):
-        at.switch_page("pages/results.py")
+        at.switch_page("screens/results.py")
 
 
 def test_a_survey_is_entered_corrected_and_voided(app_db):
     at = log_in(new_app(), "facilitator")
-    at.switch_page("pages/results.py").run()
+    at.switch_page("screens/results.py").run()
     at.segmented_control(key="results.kind").set_value("survey").run()
     at.number_input(key="results.new.survey.value").set_value(62.5)
     at.number_input(key="results.new.survey.sample").set_value(120)
@@ -75,7 +75,7 @@ def test_a_survey_is_entered_corrected_and_voided(app_db):
 def test_a_survey_without_how_many_answered_is_refused_and_says_why(app_db):
     before = count()
     at = log_in(new_app(), "drafter")
-    at.switch_page("pages/results.py").run()
+    at.switch_page("screens/results.py").run()
     at.segmented_control(key="results.kind").set_value("survey").run()
     at.number_input(key="results.new.survey.value").set_value(140)
     at.text_area(key="results.new.survey.source").input("asked")
@@ -97,7 +97,7 @@ def test_whatsapp_views_are_entered_for_a_published_whatsapp_update(app_db):
         ).first()
     at = log_in(new_app(), "drafter")
     at.session_state[campaign_picker.CURRENT] = post.campaign_id
-    at.switch_page("pages/results.py").run()
+    at.switch_page("screens/results.py").run()
     form = "results.new.whatsapp-views"
     at.session_state[f"{form}.post"] = post.id
     at.run()

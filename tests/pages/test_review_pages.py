@@ -21,7 +21,7 @@ def _studio(username: str):
     at.session_state["campaign.picker"] = message.campaign_id
     at.session_state["campaign.current"] = message.campaign_id
     at.session_state["studio.open_next"] = message.id
-    at.switch_page("pages/studio.py").run()
+    at.switch_page("screens/studio.py").run()
     assert not at.exception
     return at, message
 
@@ -29,7 +29,7 @@ def _studio(username: str):
 def _queue(username: str, message_id: int):
     at = log_in(new_app(), username)
     at.session_state["review.message"] = message_id
-    at.switch_page("pages/review.py").run()
+    at.switch_page("screens/review.py").run()
     assert not at.exception
     return at
 
@@ -67,12 +67,12 @@ def test_drafters_have_no_review_queue_and_admins_see_submitted_messages(app_db)
     at.button(key=f"studio.{message.id}.submit").click().run()
     assert TITLE in texts(_queue("admin", message.id))
     with pytest.raises(ValueError, match="registered"):
-        log_in(new_app(), "drafter").switch_page("pages/review.py")
+        log_in(new_app(), "drafter").switch_page("screens/review.py")
 
 
 def test_the_crisis_banner_shows_on_every_page_when_paused(app_db):
     admin = log_in(new_app(), "admin")
-    admin.switch_page("pages/safety.py").run()
+    admin.switch_page("screens/safety.py").run()
     admin.text_input(key="safety.reason").input("Attack in Peshawar this morning")
     admin.button(key="FormSubmitter:safety.pause-Pause every approved and scheduled message").click().run()
     assert not admin.exception
@@ -102,7 +102,7 @@ def test_a_reviewer_deciding_a_moment_too_late_is_told_and_gets_their_comment_ba
 
 def test_an_added_never_link_entry_empties_the_form_and_a_refused_one_keeps_it(app_db):
     admin = log_in(new_app(), "admin")
-    admin.switch_page("pages/safety.py").run()
+    admin.switch_page("screens/safety.py").run()
     admin.text_input(key="safety.entry").input("propaganda.example.net")
     admin.text_input(key="safety.note").input("spreads recruitment videos")
     admin.button(key="FormSubmitter:safety.deny-Add to the list").click().run()

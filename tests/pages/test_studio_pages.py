@@ -19,7 +19,7 @@ def _open_studio(at, campaign_id: int):
     at.session_state["campaign.picker"] = campaign_id
     at.session_state["campaign.current"] = campaign_id
     at.session_state["studio.message"] = 0  # a new message
-    at.switch_page("pages/studio.py").run()
+    at.switch_page("screens/studio.py").run()
     assert not at.exception
     return at
 

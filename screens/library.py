@@ -56,4 +56,4 @@ for summary in found:
             st.session_state[CURRENT] = summary.campaign_id
             st.session_state[PICKER] = summary.campaign_id
             st.session_state["studio.message"] = summary.id
-            st.switch_page("pages/studio.py")
+            st.switch_page("screens/studio.py")

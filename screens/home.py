@@ -18,13 +18,13 @@ waiting = []
 if allows(me.role, Action.REVIEW_MESSAGES):
     queue = call(review.review_queue, readonly=True).value or []
     if queue:
-        waiting.append((f"**{len(queue)}** message(s) waiting for your review", "pages/review.py", ":material/rule:"))
+        waiting.append((f"**{len(queue)}** message(s) waiting for your review", "screens/review.py", ":material/rule:"))
 if allows(me.role, Action.EDIT_MESSAGES):
     back = call(review.inbox, readonly=True).value or []
     changes = sum(item.status == "changes_requested" for item in back)
     if changes:
         waiting.append(
-            (f"**{changes}** of your messages came back with changes requested", "pages/inbox.py", ":material/inbox:")
+            (f"**{changes}** of your messages came back with changes requested", "screens/inbox.py", ":material/inbox:")
         )
 active = call(campaigns.campaign_choices, readonly=True, statuses=["active"]).value or []
 if waiting or active:
@@ -85,7 +85,7 @@ with right:
         f"{len(themes)} themes in English, Urdu, Pashto and Dari. "
         f"{sum(t.sensitive for t in themes)} are sensitive and need a second reviewer."
     )
-    st.page_link("pages/themes.py", label="Browse the themes", icon=":material/sell:")
+    st.page_link("screens/themes.py", label="Browse the themes", icon=":material/sell:")
     with st.container(border=True):
         st.markdown(":material/shield: **Do no harm**")
         st.caption(

@@ -29,4 +29,4 @@ for item in items:
             st.session_state[CURRENT] = item.campaign_id
             st.session_state[PICKER] = item.campaign_id
             st.session_state["studio.open_next"] = item.id
-            st.switch_page("pages/studio.py")
+            st.switch_page("screens/studio.py")

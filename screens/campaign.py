@@ -62,7 +62,7 @@ with status_box, st.container(border=True):
             if moved.ok:
                 st.rerun()
     if allows(me.role, Action.EDIT_CAMPAIGNS) and plan.editable:
-        st.page_link("pages/plan.py", label="Edit the plan", icon=":material/edit:")
+        st.page_link("screens/plan.py", label="Edit the plan", icon=":material/edit:")
 
 st.markdown("#### Goal")
 st.markdown(plain(plan.goal_statement) or "_No goal written yet._")
@@ -150,7 +150,7 @@ if drafted:
         f"{len(drafted)} message(s), {sum(m.variant_count for m in drafted)} variant(s) in "
         f"{', '.join(sorted({Language(c).english for m in drafted for c in m.languages}))}."
     )
-    st.page_link("pages/studio.py", label="Open the drafting studio", icon=":material/edit:")
+    st.page_link("screens/studio.py", label="Open the drafting studio", icon=":material/edit:")
 else:
     st.caption("No messages drafted for this campaign yet.")
 
@@ -182,7 +182,7 @@ if upcoming and upcoming.posts:
     )
 else:
     st.caption(f"Nothing scheduled for this campaign in the next {UPCOMING_DAYS} days.")
-st.page_link("pages/calendar.py", label="Open the calendar", icon=":material/calendar_month:")
+st.page_link("screens/calendar.py", label="Open the calendar", icon=":material/calendar_month:")
 
 st.markdown("#### KPIs and progress")
 review = words.label("review_cadences", plan.review_cadence) if plan.review_cadence else "not set"
@@ -212,4 +212,4 @@ if plan.kpis:
         hide_index=True,
         width="stretch",
     )
-    st.page_link("pages/reach.py", label="Open the reach dashboard", icon=":material/insights:")
+    st.page_link("screens/reach.py", label="Open the reach dashboard", icon=":material/insights:")

@@ -69,7 +69,7 @@ if can_edit:
                 if created.ok:
                     for key in ("campaigns.new.name", "campaigns.new.end"):
                         st.session_state.pop(key, None)
-                    open_campaign(created.value.id, "pages/plan.py")
+                    open_campaign(created.value.id, "screens/plan.py")
 
 left, middle, right, last = st.columns(4)
 statuses = left.multiselect(
@@ -132,6 +132,6 @@ for summary in listed.value or []:
                 st.markdown(":green[:material/task_alt: plan complete]")
         with actions:
             if st.button("Overview", key=f"campaigns.open.{summary.id}", width="stretch"):
-                open_campaign(summary.id, "pages/campaign.py")
+                open_campaign(summary.id, "screens/campaign.py")
             if can_edit and st.button("Edit plan", key=f"campaigns.edit.{summary.id}", width="stretch"):
-                open_campaign(summary.id, "pages/plan.py")
+                open_campaign(summary.id, "screens/plan.py")

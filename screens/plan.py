@@ -78,4 +78,4 @@ with side, st.container(border=True):
             status=CampaignStatus.ACTIVE,
         )
         plan_steps.saved(plan, activated)
-    st.page_link("pages/campaign.py", label="Campaign overview", icon=":material/dashboard:")
+    st.page_link("screens/campaign.py", label="Campaign overview", icon=":material/dashboard:")
