@@ -44,6 +44,22 @@ def _current_rss_mb() -> float | None:
     return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory.
+
+    Linux keeps getrusage's ru_maxrss across exec, so a process started by a big one (the benchmark, holding
+    the million rows) would report its parent's size at the fork; /proc's VmHWM starts afresh at exec.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # kilobytes on Linux
+
+
 def _median_ms(run, runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -85,7 +101,7 @@ def main(argv: list[str]) -> int:
         empty = AppTest.from_file(str(_empty_app(Path(directory))), default_timeout=60)
         _log_in(empty)
         figures["empty_rerun_ms"] = _median_ms(empty.run, runs)
-    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    figures["peak_rss_mb"] = _peak_rss_mb()
     print(json.dumps(figures))
     return 0
 
