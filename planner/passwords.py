@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 import unicodedata
 from functools import cache
 
@@ -18,6 +19,10 @@ MAX_LENGTH = 256
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both paths cost the same.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# Each hash holds 64 MiB and about a core-second. A burst of log-ins (or someone trying many names at
+# once) waits its turn here instead of taking the server's memory: at most this many hash at once.
+HASHING_AT_ONCE = 2
+_hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 
 
 @cache
@@ -46,13 +51,16 @@ def password_problem(password: str, *, username: str = "") -> str | None:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(_normalise(password))
+    with _hashing:
+        return _hasher.hash(_normalise(password))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True if `password` matches. With no hash (unknown user) it still spends the same time."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, _normalise(password)) and password_hash is not None
+        with _hashing:
+            matches = _hasher.verify(password_hash or _DUMMY_HASH, _normalise(password))
+        return matches and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

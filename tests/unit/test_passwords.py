@@ -53,3 +53,31 @@ def test_one_time_passwords_pass_the_rules_and_differ():
     first, second = passwords.one_time_password(), passwords.one_time_password()
     assert first != second
     assert passwords.password_problem(first) is None
+
+
+def test_a_burst_of_log_ins_hashes_at_most_two_at_a_time(monkeypatch):
+    """Each argon2id hash holds 64 MiB: twenty log-ins at once must not hold twenty times that."""
+    import threading
+    import time
+
+    stored = passwords.hash_password("long enough phrase")
+    busy, most, lock = [0], [0], threading.Lock()
+    real = passwords._hasher
+
+    class Watched:
+        def verify(self, *args):
+            with lock:
+                busy[0] += 1
+                most[0] = max(most[0], busy[0])
+            time.sleep(0.02)
+            with lock:
+                busy[0] -= 1
+            return real.verify(*args)
+
+    monkeypatch.setattr(passwords, "_hasher", Watched())
+    attempts = [threading.Thread(target=passwords.verify_password, args=(stored, "guess")) for _ in range(20)]
+    for attempt in attempts:
+        attempt.start()
+    for attempt in attempts:
+        attempt.join()
+    assert most[0] == passwords.HASHING_AT_ONCE == 2
