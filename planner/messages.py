@@ -7,11 +7,13 @@ Conflict, and the caller keeps the user's text so both versions can be compared.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
+from sqlalchemy import String, cast
 from sqlmodel import Session, col, func, select, update
 
 from planner import audit, posts
@@ -213,6 +215,110 @@ def get_message(session: Session, *, actor: Actor, now: datetime, message_id: in
     return _read(session, _message(session, actor, message_id))
 
 
+class MessagePage(BaseModel):
+    """One page of the message library and where it sits in the whole list."""
+
+    messages: list[MessageSummary]
+    total: int
+    offset: int
+    limit: int
+
+
+def _library_conditions(
+    actor: Actor,
+    *,
+    campaign_id: int | None,
+    theme: str | None,
+    language: str | None,
+    platform: str | None,
+    status: str | None,
+) -> list:
+    conditions = [Message.team_id == actor.team_id]
+    if campaign_id is not None:
+        conditions.append(Message.campaign_id == campaign_id)
+    if status:
+        conditions.append(Message.status == status)
+    if theme:
+        # Themes are a JSON list of catalogue slugs: '"slug"' appears in its text exactly when it is listed.
+        conditions.append(cast(Message.themes, String).contains(json.dumps(theme), autoescape=True))
+    for column, value in ((Variant.language, language), (Variant.platform, platform)):
+        if value:
+            conditions.append(select(Variant.id).where(Variant.message_id == Message.id, column == value).exists())
+    return conditions
+
+
+_NEWEST_CHANGE_FIRST = (col(Message.updated_at).desc(), col(Message.id).desc())
+
+
+def _searched_ids(session: Session, conditions: list, needle: str) -> list[int]:
+    """The ids of the filtered messages whose text holds the needle, newest change first.
+
+    Folding (ی/ي, ک/ك, ہ/ه…) is Python's, so the search reads the texts of the filtered messages only.
+    """
+    texts: dict[int, list[str]] = {}
+    for message_id, title, body in session.exec(
+        select(Variant.message_id, Variant.title, Variant.body)
+        .join(Message, Message.id == Variant.message_id)
+        .where(*conditions)
+        .order_by(Variant.id)
+    ).all():
+        texts.setdefault(message_id, []).append(title + " " + body)
+    rows = session.exec(
+        select(Message.id, Message.title, Message.core_idea).where(*conditions).order_by(*_NEWEST_CHANGE_FIRST)
+    ).all()
+    return [
+        message_id
+        for message_id, title, core_idea in rows
+        if needle in fold(" ".join([title, core_idea, *texts.get(message_id, [])]))
+    ]
+
+
+def _summaries(session: Session, rows: list) -> list[MessageSummary]:
+    slots: dict[int, list[tuple[str, str]]] = {}
+    if rows:
+        for message_id, language, platform in session.exec(
+            select(Variant.message_id, Variant.language, Variant.platform).where(
+                col(Variant.message_id).in_([message.id for message, _ in rows])
+            )
+        ).all():
+            slots.setdefault(message_id, []).append((language, platform))
+    return [
+        MessageSummary(
+            id=message.id,
+            campaign_id=message.campaign_id,
+            campaign_name=campaign_name,
+            title=message.title,
+            status=MessageStatus(message.status),
+            themes=message.themes,
+            languages=sorted({language for language, _ in slots.get(message.id, [])}),
+            platforms=sorted({platform for _, platform in slots.get(message.id, [])}),
+            updated_at=message.updated_at,
+            variant_count=len(slots.get(message.id, [])),
+        )
+        for message, campaign_name in rows
+    ]
+
+
+def _library(session: Session, actor: Actor, query: str, offset: int, limit: int | None, **filters) -> MessagePage:
+    conditions = _library_conditions(actor, **filters)
+    listing = select(Message, Campaign.name).join(Campaign, Campaign.id == Message.campaign_id)
+    needle = fold(query.strip())
+    if needle:
+        found = _searched_ids(session, conditions, needle)
+        total = len(found)
+    else:
+        total = session.exec(select(func.count()).select_from(Message).where(*conditions)).one()
+    if limit is not None and offset >= total > 0:
+        offset = (total - 1) // limit * limit  # a page past the end (messages went away) shows the last one
+    if needle:
+        shown = found[offset : None if limit is None else offset + limit]
+        rows = session.exec(listing.where(col(Message.id).in_(shown)).order_by(*_NEWEST_CHANGE_FIRST)).all()
+    else:
+        ordered = listing.where(*conditions).order_by(*_NEWEST_CHANGE_FIRST)
+        rows = session.exec(ordered.offset(offset).limit(limit)).all()
+    return MessagePage(messages=_summaries(session, rows), total=total, offset=offset, limit=limit or total)
+
+
 def list_messages(
     session: Session,
     *,
@@ -227,51 +333,50 @@ def list_messages(
 ) -> list[MessageSummary]:
     """The message library: filtered, searched in any script, most recently changed first."""
     actor = require(session, actor, Action.VIEW_MESSAGES, now=now)
-    statement = (
-        select(Message, Campaign.name)
-        .join(Campaign, Campaign.id == Message.campaign_id)
-        .where(Message.team_id == actor.team_id)
+    return _library(
+        session,
+        actor,
+        query,
+        0,
+        None,
+        campaign_id=campaign_id,
+        theme=theme,
+        language=language,
+        platform=platform,
+        status=status,
+    ).messages
+
+
+def page_messages(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    offset: int = 0,
+    limit: int = 25,
+    campaign_id: int | None = None,
+    theme: str | None = None,
+    language: str | None = None,
+    platform: str | None = None,
+    status: str | None = None,
+    query: str = "",
+) -> MessagePage:
+    """One page of the message library (filters as list_messages) and how many messages match in all."""
+    actor = require(session, actor, Action.VIEW_MESSAGES, now=now)
+    if offset < 0 or limit < 1:
+        raise ValidationFailed({"page": "Choose a page of at least one message."})
+    return _library(
+        session,
+        actor,
+        query,
+        offset,
+        limit,
+        campaign_id=campaign_id,
+        theme=theme,
+        language=language,
+        platform=platform,
+        status=status,
     )
-    if campaign_id is not None:
-        statement = statement.where(Message.campaign_id == campaign_id)
-    if status:
-        statement = statement.where(Message.status == status)
-    rows = session.exec(statement.order_by(col(Message.updated_at).desc(), col(Message.id).desc())).all()
-    variants: dict[int, list[Variant]] = {}
-    if rows:
-        for variant in session.exec(
-            select(Variant).where(col(Variant.message_id).in_([message.id for message, _ in rows]))
-        ).all():
-            variants.setdefault(variant.message_id, []).append(variant)
-    needle = fold(query.strip())
-    found = []
-    for message, campaign_name in rows:
-        own = variants.get(message.id, [])
-        if theme and theme not in message.themes:
-            continue
-        if language and language not in {v.language for v in own}:
-            continue
-        if platform and platform not in {v.platform for v in own}:
-            continue
-        if needle:
-            haystack = fold(" ".join([message.title, message.core_idea, *(v.title + " " + v.body for v in own)]))
-            if needle not in haystack:
-                continue
-        found.append(
-            MessageSummary(
-                id=message.id,
-                campaign_id=message.campaign_id,
-                campaign_name=campaign_name,
-                title=message.title,
-                status=MessageStatus(message.status),
-                themes=message.themes,
-                languages=sorted({v.language for v in own}),
-                platforms=sorted({v.platform for v in own}),
-                updated_at=message.updated_at,
-                variant_count=len(own),
-            )
-        )
-    return found
 
 
 def history(session: Session, *, actor: Actor, now: datetime, message_id: int) -> list[RevisionRead]:

@@ -178,17 +178,19 @@ def _groups(
     if platform:
         scope.append(f.platform == platform)
     key = (f.platform, f.platform_post_id)
-    total = session.exec(select(func.count()).select_from(select(*key).where(*scope).group_by(*key).subquery())).one()
     latest = func.max(f.updated_at)
+    # The number of groups rides along as a window over the grouped rows: one pass over the figures, not two.
     heads = session.exec(
-        select(*key, func.count(), func.min(f.period), func.max(f.period), latest)
+        select(*key, func.count(), func.min(f.period), func.max(f.period), latest, func.count().over())
         .where(*scope)
         .group_by(*key)
         .order_by(latest.desc(), *key)
         .limit(limit)
     ).all()
     if not heads:
-        return FigureGroups(total=total, groups=[]), {}
+        return FigureGroups(total=0, groups=[]), {}
+    total = heads[0][-1]
+    heads = [head[:-1] for head in heads]
     wanted = {(platform, native) for platform, native, *_ in heads}
     # 'lifetime' sorts after every ISO date: max(period) is the lifetime row when there is one.
     shown = {(platform, native): last for platform, native, _, _, last, _ in heads}

@@ -1,4 +1,4 @@
-"""Message library: every message of the team, searchable in any script, newest change first."""
+"""Message library: every message of the team, searchable in any script, newest change first, a page at a time."""
 
 import streamlit as st
 
@@ -7,10 +7,12 @@ from planner.languages import Language
 from planner.models import MessageStatus
 from planner.text import platforms
 from planner.themes import catalog
-from ui import filters
+from ui import filters, pager
 from ui.calls import call
 from ui.campaign_picker import CURRENT, PICKER
 from ui.text import plain
+
+PAGE_SIZE = 25
 
 st.title("Message library")
 st.caption("Search works in English, Urdu, Pashto and Dari, whichever way ی, ک or ہ were typed.")
@@ -24,20 +26,22 @@ language = filters.language("library.language", where=c)
 platform = filters.platform("library.platform", where=d)
 status = e.selectbox("Status", list(MessageStatus), index=None, placeholder="Any", key="library.status")
 
-found = (
-    call(
-        messages.list_messages,
-        readonly=True,
-        campaign_id=campaign_id,
-        theme=theme,
-        language=language,
-        platform=platform,
-        status=status,
-        query=query,
-    ).value
-    or []
-)
-st.caption(f"{len(found)} message(s)")
+page = pager.page_number("library", (query, campaign_id, theme, language, platform, status))
+listed = call(
+    messages.page_messages,
+    readonly=True,
+    offset=(page - 1) * PAGE_SIZE,
+    limit=PAGE_SIZE,
+    campaign_id=campaign_id,
+    theme=theme,
+    language=language,
+    platform=platform,
+    status=status,
+    query=query,
+).value
+found = listed.messages if listed else []
+if listed:
+    st.caption(pager.position("Messages", listed.offset, len(found), listed.total))
 for summary in found:
     with st.container(border=True):
         info, action = st.columns([5, 1])
@@ -57,3 +61,5 @@ for summary in found:
             st.session_state[PICKER] = summary.campaign_id
             st.session_state["studio.message"] = summary.id
             st.switch_page("screens/studio.py")
+if listed:
+    pager.controls("library", offset=listed.offset, limit=listed.limit, total=listed.total)

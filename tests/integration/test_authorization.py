@@ -205,6 +205,7 @@ CASES = [
         lambda s, a, t: campaigns.change_status(s, actor=a, status="archived", **_campaign_args(t)),
     ),
     Case("messages.list_messages", EVERYONE, lambda s, a, t: messages.list_messages(s, actor=a, now=NOW), False),
+    Case("messages.page_messages", EVERYONE, lambda s, a, t: messages.page_messages(s, actor=a, now=NOW), False),
     Case(
         "messages.get_message",
         EVERYONE,

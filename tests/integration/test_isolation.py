@@ -550,6 +550,17 @@ CASES = [
         "filter",
         label="campaign",
     ),
+    Case(
+        "messages.page_messages",
+        lambda s, a, o, t: messages.page_messages(s, actor=a, now=NOW),
+        "team",
+    ),
+    Case(
+        "messages.page_messages",
+        lambda s, a, o, t: messages.page_messages(s, actor=a, now=NOW, campaign_id=t.campaign),
+        "filter",
+        label="campaign",
+    ),
     Case("messages.get_message", lambda s, a, o, t: messages.get_message(s, actor=a, now=NOW, message_id=t.draft)),
     Case("messages.history", lambda s, a, o, t: messages.history(s, actor=a, now=NOW, message_id=t.draft)),
     Case(

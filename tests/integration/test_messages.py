@@ -1,13 +1,13 @@
 """Messages, variants and revisions against a real database."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from planner import campaigns, messages
 from planner.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from planner.models import Revision, Role, Variant
+from planner.models import Message, MessageStatus, Revision, Role, Variant
 from tests.conftest import NOW, make_member, make_team, run_at_once
 
 DARI_X = "غم کابل و لاهور یکی است. ۲۴ جولای را با هم به یاد می‌آوریم. #کابل_لاهور"
@@ -204,3 +204,103 @@ def test_removing_a_variant_keeps_its_history(session, drafter, message):
     )
     assert messages.get_message(session, actor=drafter, now=NOW, message_id=message.id).variants == []
     assert session.exec(select(Revision).where(Revision.kind == "variant")).first() is not None
+
+
+# ---- the library, a page at a time ---------------------------------------------------------------
+
+
+@pytest.fixture
+def shelf(session, drafter, plan):
+    """Seven messages changed a minute apart ("M0" oldest … "M6" newest); the odd ones have an Urdu
+    Facebook variant and the religious-harmony theme, the even ones an English X variant and the
+    sectarian-harmony theme; M6 names Lahore in Urdu, M3 is in review, the others are drafts."""
+    for number in range(7):
+        when = NOW + timedelta(minutes=number)
+        odd = number % 2 == 1
+        themes = ["religious-harmony"] if odd else ["sectarian-harmony"]
+        made = messages.create_message(
+            session, actor=drafter, now=when, campaign_id=plan.id, title=f"M{number}", themes=themes
+        )
+        platform, language = ("facebook", "ur") if odd else ("x", "en")
+        body = "پشاور اور لاہور" if number == 6 else f"text {number}"
+        messages.save_variant(
+            session,
+            actor=drafter,
+            now=when,
+            message_id=made.id,
+            expected_version=None,
+            platform=platform,
+            language=language,
+            body=body,
+        )
+        if number == 3:
+            session.get(Message, made.id).status = MessageStatus.IN_REVIEW
+            session.commit()
+
+
+def page(session, actor, **arguments):
+    found = messages.page_messages(session, actor=actor, now=NOW, **arguments)
+    return [m.title for m in found.messages], found.total, found.offset
+
+
+def test_the_library_pages_newest_change_first_and_counts_every_message(session, drafter, shelf):
+    assert page(session, drafter, limit=3) == (["M6", "M5", "M4"], 7, 0)
+    assert page(session, drafter, limit=3, offset=3) == (["M3", "M2", "M1"], 7, 3)
+    assert page(session, drafter, limit=3, offset=6) == (["M0"], 7, 6)
+    everything = [m.title for m in messages.list_messages(session, actor=drafter, now=NOW)]
+    assert everything == [f"M{n}" for n in range(6, -1, -1)]
+
+
+def test_a_page_carries_the_variants_languages_and_platforms(session, drafter, shelf):
+    (newest,) = messages.page_messages(session, actor=drafter, now=NOW, limit=1).messages
+    assert (newest.languages, newest.platforms, newest.variant_count, newest.themes) == (
+        ["en"],
+        ["x"],
+        1,
+        ["sectarian-harmony"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("filters", "first_page", "total"),
+    [
+        ({"theme": "religious-harmony"}, ["M5", "M3"], 3),
+        ({"theme": "sectarian-harmony"}, ["M6", "M4"], 4),
+        ({"language": "ur"}, ["M5", "M3"], 3),
+        ({"platform": "x"}, ["M6", "M4"], 4),
+        ({"query": "لاهور"}, ["M6"], 1),  # Arabic ه finds Urdu ہ
+        ({"status": "in_review"}, ["M3"], 1),
+        ({"query": "text"}, ["M5", "M4"], 6),
+        ({"status": "draft", "language": "ur"}, ["M5", "M1"], 2),
+        ({"query": "text", "theme": "religious-harmony"}, ["M5", "M3"], 3),
+    ],
+)
+def test_filters_narrow_the_list_before_it_is_paged(session, drafter, shelf, filters, first_page, total):
+    assert page(session, drafter, limit=2, **filters)[:2] == (first_page, total)
+
+
+def test_a_page_past_the_end_shows_the_last_page(session, drafter, shelf):
+    assert page(session, drafter, limit=3, offset=30) == (["M0"], 7, 6)
+    assert page(session, drafter, limit=3, offset=30, query="nowhere") == ([], 0, 30)
+
+
+def test_a_page_of_no_messages_or_before_the_first_is_refused(session, drafter, shelf):
+    with pytest.raises(ValidationFailed):
+        messages.page_messages(session, actor=drafter, now=NOW, limit=0)
+    with pytest.raises(ValidationFailed):
+        messages.page_messages(session, actor=drafter, now=NOW, offset=-1)
+
+
+def test_another_teams_messages_never_appear_on_any_page(session, drafter, plan, shelf):
+    away = make_team(session, "away", "Away")
+    stranger = make_member(session, away, Role.ADMIN, username="stranger")
+    theirs = campaigns.create_campaign(
+        session, actor=stranger, now=NOW, name="Away campaign", start_date=date(2027, 7, 10), template_id="shared-grief"
+    )
+    for number in range(3):
+        messages.create_message(session, actor=stranger, now=NOW, campaign_id=theirs.id, title=f"Away {number}")
+    assert page(session, stranger, limit=2) == (["Away 2", "Away 1"], 3, 0)
+    assert page(session, stranger, limit=50, query="M") == ([], 0, 0)
+    assert page(session, stranger, limit=50, campaign_id=plan.id) == ([], 0, 0)
+    assert page(session, drafter, limit=50, campaign_id=theirs.id) == ([], 0, 0)
+    assert page(session, drafter, limit=50)[1] == 7
