@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from sqlmodel import Session, col, func, select
 
-from planner import exports
+from planner import exports, people
 from planner.db import utcnow
 from planner.errors import ValidationFailed
 from planner.inputs import parse
@@ -307,17 +307,6 @@ class AuditExport(BaseModel):
     truncated: bool
 
 
-def _display_names(session: Session, membership_ids: set[int]) -> dict[int, str]:
-    if not membership_ids:
-        return {}
-    rows = session.exec(
-        select(Membership.id, User.display_name)
-        .join(User, User.id == Membership.user_id)
-        .where(col(Membership.id).in_(membership_ids))
-    ).all()
-    return dict(rows)
-
-
 def _conditions(team_id: int, filters: AuditFilters) -> list:
     found = [AuditEvent.team_id == team_id]
     if filters.since is not None:
@@ -348,7 +337,7 @@ def _rows(
     if before is not None:
         query = query.where(AuditEvent.id < before)
     rows = session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit).offset(offset)).all()
-    subjects = _display_names(
+    subjects = people.display_names(
         session, {e.subject_id for e, _ in rows if e.subject_type == "membership" and e.subject_id is not None}
     )
     return [_read(event, name, subjects) for event, name in rows]

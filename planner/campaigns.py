@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, func, select, update
 
-from planner import audit
+from planner import audit, people
 from planner.errors import Conflict, NotFound, ValidationFailed
 from planner.inputs import parse
 from planner.models import (
@@ -126,21 +126,12 @@ def _parts_of(session: Session, kind: PartKind, campaign_ids: list[int]) -> dict
     return parts
 
 
-def _owner_names(session: Session, membership_ids: set[int]) -> dict[int, str]:
-    rows = session.exec(
-        select(Membership.id, User.display_name)
-        .join(User, User.id == Membership.user_id)
-        .where(col(Membership.id).in_(membership_ids))
-    ).all()
-    return dict(rows)
-
-
 def _plans(session: Session, found: list[Campaign]) -> list[CampaignPlan]:
     """The plans of several campaigns with a handful of queries, whatever their number."""
     if not found:
         return []
     ids = [campaign.id for campaign in found]
-    owners = _owner_names(session, {campaign.owner_membership_id for campaign in found})
+    owners = people.display_names(session, {campaign.owner_membership_id for campaign in found})
     parts = {name: _parts_of(session, kind, ids) for name, kind in PARTS.items()}
     return [
         CampaignPlan(

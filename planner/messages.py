@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
 from sqlalchemy import String, cast
 from sqlmodel import Session, col, func, select, update
 
-from planner import audit, posts
+from planner import audit, people, posts
 from planner.drafting import fold
 from planner.errors import Conflict, NotFound, ValidationFailed
 from planner.inputs import CleanText, parse
@@ -25,12 +25,10 @@ from planner.models import (
     Approval,
     Campaign,
     CampaignStatus,
-    Membership,
     Message,
     MessageStatus,
     Messenger,
     Revision,
-    User,
     Variant,
 )
 from planner.plans import LongText, Name
@@ -173,17 +171,6 @@ class RevisionRead(BaseModel):
 # ---- reading -----------------------------------------------------------------------------------
 
 
-def _names(session: Session, membership_ids: set[int]) -> dict[int, str]:
-    if not membership_ids:
-        return {}
-    rows = session.exec(
-        select(Membership.id, User.display_name)
-        .join(User, User.id == Membership.user_id)
-        .where(col(Membership.id).in_(membership_ids))
-    ).all()
-    return dict(rows)
-
-
 def _message(session: Session, actor: Actor, message_id: int) -> Message:
     message = session.get(Message, message_id)
     if message is None or message.team_id != actor.team_id:
@@ -197,7 +184,8 @@ def _variants(session: Session, message_id: int) -> list[Variant]:
 
 def _read(session: Session, message: Message) -> MessageRead:
     variants = _variants(session, message.id)
-    names = _names(session, {message.created_by_membership_id} | {v.updated_by_membership_id for v in variants})
+    authors = {message.created_by_membership_id} | {v.updated_by_membership_id for v in variants}
+    names = people.display_names(session, authors)
     campaign = session.get(Campaign, message.campaign_id)
     return MessageRead(
         **message.model_dump(exclude={"created_at", "team_id"}),
@@ -388,7 +376,7 @@ def history(session: Session, *, actor: Actor, now: datetime, message_id: int) -
         .where(Revision.message_id == message.id)
         .order_by(col(Revision.created_at).desc(), col(Revision.id).desc())
     ).all()
-    names = _names(session, {row.author_membership_id for row in rows})
+    names = people.display_names(session, {row.author_membership_id for row in rows})
     return [
         RevisionRead(
             **row.model_dump(exclude={"team_id", "message_id", "author_membership_id"}),

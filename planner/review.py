@@ -14,10 +14,10 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, col, select, update
 
-from planner import audit, posts
+from planner import audit, people, posts
 from planner.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from planner.inputs import clean_text
-from planner.messages import MESSAGE_FIELDS, MessageRead, _message, _names, _read
+from planner.messages import MESSAGE_FIELDS, MessageRead, _message, _read
 from planner.models import (
     Acknowledgement,
     Approval,
@@ -165,7 +165,7 @@ def review(session: Session, *, actor: Actor, now: datetime, message_id: int) ->
     approvals = _live_approvals(session, message, digest)
     comments = session.exec(select(Comment).where(Comment.message_id == message.id).order_by(Comment.id)).all()
     authors = _authors(session, message)
-    names = _names(
+    names = people.display_names(
         session,
         authors
         | {a.membership_id for a in approvals}
@@ -559,7 +559,7 @@ def message_events(session: Session, *, actor: Actor, now: datetime, message_id:
         )
         .order_by(col(AuditEvent.id).desc())
     ).all()
-    names = _names(session, {e.actor_membership_id for e in events if e.actor_membership_id})
+    names = people.display_names(session, {e.actor_membership_id for e in events if e.actor_membership_id})
     return [
         {
             "when": e.created_at,
