@@ -71,6 +71,11 @@ def test_an_unmatched_row_is_linked_to_a_likely_post_and_unlinked_again(app_db):
     assert not at.exception
     with db.session(readonly=True) as s:
         assert s.get(ReachFigure, figure.id).post_id == post.id
+    linked_table = {"Linked to"}
+    assert not any(linked_table <= set(d.value.columns) for d in at.dataframe)  # closed: nothing read or drawn
+    at.session_state["reach.linked"] = True  # open "Linked rows (undo a wrong link)"
+    at.run()
+    assert any(linked_table <= set(d.value.columns) for d in at.dataframe)
     at.session_state["reach.unlink.figure"] = figure.id
     at.run()
     at.button(key="reach.unlink.go").click().run()
