@@ -11,11 +11,14 @@ from planner.policy import Action, allows
 from planner.templates import templates
 from planner.themes import catalog
 from planner.vocabulary import vocabulary
+from ui import pager
 from ui.calls import call
 from ui.campaign_picker import open_campaign
 from ui.plan_steps import FIELD_LABELS
 from ui.session import actor
 from ui.text import plain
+
+PAGE = 20  # campaigns a page: a network's two years are a couple of hundred
 
 me = actor()
 can_edit = allows(me.role, Action.EDIT_CAMPAIGNS)
@@ -112,7 +115,13 @@ if listed.ok and not listed.value:
         if (country or theme or language)
         else "No campaigns yet. Start one above — a template fills every step with a worked example."
     )
-for summary in listed.value or []:
+found = listed.value or []
+offset = (pager.page_number("campaigns", (tuple(statuses), country, theme, language)) - 1) * PAGE
+offset = min(offset, max(0, (len(found) - 1) // PAGE * PAGE))  # campaigns went away: the last page
+shown = found[offset : offset + PAGE]
+if found:
+    st.caption(pager.position("Campaigns", offset, len(shown), len(found)))
+for summary in shown:
     with st.container(border=True):
         info, actions = st.columns([5, 1])
         with info:
@@ -135,3 +144,4 @@ for summary in listed.value or []:
                 open_campaign(summary.id, "screens/campaign.py")
             if can_edit and st.button("Edit plan", key=f"campaigns.edit.{summary.id}", width="stretch"):
                 open_campaign(summary.id, "screens/plan.py")
+pager.controls("campaigns", offset=offset, limit=PAGE, total=len(found))

@@ -1,10 +1,12 @@
 """Planning a campaign in the app: from a template, step by step, to activation."""
 
+from datetime import date
+
 from sqlmodel import select
 
-from planner import db
+from planner import accounts, campaigns, db
 from planner.models import Campaign, CampaignStatus, Messenger
-from tests.pages.conftest import log_in, new_app, texts
+from tests.pages.conftest import DEMO_PASSWORD, log_in, new_app, texts
 
 
 def _create_from_template(at, template_id: str, name: str):
@@ -109,3 +111,29 @@ def test_the_overview_shows_the_plan_and_kpis_of_the_chosen_campaign(app_db):
     shown = texts(at)
     assert "KPIs and progress" in shown and "Goal" in shown
     assert not [b for b in at.button if b.key and b.key.startswith("overview.status")]  # viewers cannot change it
+
+
+def test_the_campaign_list_shows_twenty_at_a_time_and_says_where_the_reader_is(app_db):
+    with db.session() as s:
+        now = db.utcnow()
+        actor = accounts.resolve(
+            s, token=accounts.log_in(s, username="admin", password=DEMO_PASSWORD, now=now), now=now
+        )
+        for number in range(25):
+            campaigns.create_campaign(
+                s,
+                actor=actor,
+                now=now,
+                name=f"Listed {number:02}",
+                start_date=date(2027, 1, 1),
+                end_date=date(2027, 3, 1),
+            )
+        total = len(campaigns.list_campaigns(s, actor=actor, now=now))
+    at = log_in(new_app(), "admin")
+    at.switch_page("screens/campaigns.py").run()
+    assert not at.exception
+    assert f"Campaigns 1–20 of {total}" in texts(at)
+    assert len([b for b in at.button if b.key and b.key.startswith("campaigns.open.")]) == 20
+    at.button(key="campaigns.next").click().run()
+    assert f"Campaigns 21–{min(40, total)} of {total}" in texts(at)
+    assert at.button(key="campaigns.previous").disabled is False
