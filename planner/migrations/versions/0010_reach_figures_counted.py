@@ -4,6 +4,9 @@ Each figure row keeps its campaign, message, language, audience, day, whether it
 headline numbers, so that the dashboards add up one table through covering indexes instead of joining
 four (see planner/reach_counted.py, which keeps them, and the benchmark in the README).
 
+Filling the columns in rewrites every figure: about 25 s per million on PostgreSQL and 8 s on SQLite
+(2 cores).
+
 Revision ID: 0010
 Revises: 0009
 Create Date: 2026-11-23 05:00:00
