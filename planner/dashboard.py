@@ -72,8 +72,6 @@ FIGURE_OF_METRIC = {
     "watch-time": "watch_hours",
     "follows": "follows",
 }
-SUMMED = ("seen", "engagement", "impressions", "reach", "views", "reactions", "comments", "shares", "saves")
-SUMMED += ("clicks", "follows", "watch_hours")
 IMPACT_METRICS = ("survey-result", "coded-comments", "offline-actions")
 
 

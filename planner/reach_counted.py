@@ -192,21 +192,17 @@ def refresh(session: Session, *, team_id: int, where: Sequence[ColumnElement]) -
     )
 
 
-def recount(session: Session, *, team_id: int, platform: str, lifetime_ids: Sequence[int], counted: bool) -> None:
-    """Say whether these lifetime totals count (they stop counting when their post gets daily rows)."""
+def supersede(session: Session, *, team_id: int, platform: str, lifetime_ids: Sequence[int]) -> None:
+    """These lifetime totals stop counting: their posts now have daily rows."""
     if lifetime_ids:
         session.exec(
             update(ReachFigure)
             .where(
                 ReachFigure.team_id == team_id, ReachFigure.platform == platform, col(ReachFigure.id).in_(lifetime_ids)
             )
-            .values(counted=counted)
+            .values(counted=False)
             .execution_options(synchronize_session=False)
         )
-
-
-def of_posts(post_ids: Iterable[int]) -> list[ColumnElement]:
-    return [col(ReachFigure.post_id).in_(list(post_ids))]
 
 
 def of_channel(channel_id: int) -> list[ColumnElement]:

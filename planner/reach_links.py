@@ -370,7 +370,7 @@ def _same_post(team_id: int, figure: ReachFigure, statement):
     )
 
 
-def _recount(session: Session, team_id: int, figure: ReachFigure) -> None:
+def _refresh(session: Session, team_id: int, figure: ReachFigure) -> None:
     """The rows of the figure's platform post now count for what they are linked to (or nothing)."""
     where = [ReachFigure.platform == figure.platform, ReachFigure.platform_post_id == figure.platform_post_id]
     reach_counted.refresh(session, team_id=team_id, where=where)
@@ -434,7 +434,7 @@ def link_figures(
         if message is None or message.team_id != actor.team_id:
             raise NotFound("No such message in your team.")
     session.exec(_same_post(actor.team_id, figure, update(ReachFigure)).values(post_id=post_id, message_id=message_id))
-    _recount(session, actor.team_id, figure)
+    _refresh(session, actor.team_id, figure)
     audit.record(
         session,
         team_id=actor.team_id,
@@ -472,7 +472,7 @@ def unlink_figures(session: Session, *, actor: Actor, now: datetime, figure_id: 
             post.version += 1
             session.add(post)
     session.exec(_same_post(actor.team_id, figure, update(ReachFigure)).values(post_id=None, message_id=None))
-    _recount(session, actor.team_id, figure)
+    _refresh(session, actor.team_id, figure)
     audit.record(
         session,
         team_id=actor.team_id,

@@ -113,7 +113,7 @@ def write(session: Session, metrics: list[str], rows: list[tuple], *, team_id: i
             ),
             claimed,
         )
-    reach_counted.recount(session, team_id=team_id, platform=platform, lifetime_ids=superseded, counted=False)
+    reach_counted.supersede(session, team_id=team_id, platform=platform, lifetime_ids=superseded)
     return Written(len(new), len(changed), len(rows) - len(new) - len(changed))
 
 
