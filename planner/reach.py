@@ -21,7 +21,7 @@ from planner.models import REACH_METRICS, Post, ReachFigure, ReachImport, Team, 
 from planner.policy import Action, Actor, require
 from planner.reach_fast import Figures
 from planner.reach_files import MAX_BYTES, reach_formats
-from planner.reach_links import MatchedPost, engagements, linked_to
+from planner.reach_links import MatchedPost, linked_to
 
 PREVIEW_ROWS = 500  # a dry run describes this many rows one by one; the counts cover them all
 
@@ -166,7 +166,7 @@ def _preview(
                 reach=row.metrics.get("reach"),
                 impressions=row.metrics.get("impressions"),
                 views=row.metrics.get("views", row.metrics.get("video_views")),
-                engagements=engagements(row.metrics),
+                engagements=reach_counted.headline(row.metrics)[1],
                 outcome=outcomes[i],
                 matched=posts.get(post_id) if post_id else messages.get(message_id) if message_id else None,
             )

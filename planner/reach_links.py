@@ -88,17 +88,6 @@ class FigureGroups(BaseModel):
     groups: list[FigureGroup]
 
 
-def engagements(figure: ReachFigure | dict) -> int | None:
-    """The platform's own engagement count, else reactions (or likes) + comments + shares + saves."""
-    get = figure.get if isinstance(figure, dict) else lambda name: getattr(figure, name)
-    if get("engagements") is not None:
-        return get("engagements")
-    parts = [get("reactions") if get("reactions") is not None else get("likes")]
-    parts += [get("comments"), get("shares"), get("saves")]
-    found = [part for part in parts if part is not None]
-    return sum(found) if found else None
-
-
 def linked_to(
     session: Session, *, team_id: int, post_ids: Iterable[int], message_ids: Iterable[int] = ()
 ) -> tuple[dict[int, MatchedPost], dict[int, MatchedPost]]:
@@ -223,7 +212,7 @@ def _groups(
                 reach=figure.reach,
                 impressions=figure.impressions,
                 views=figure.views if figure.views is not None else figure.video_views,
-                engagements=engagements(figure),
+                engagements=figure.engagement,  # kept on the row by planner/reach_counted.py
             )
         )
     return FigureGroups(total=total, groups=groups), {figure.id: figure for figure in figures.values()}

@@ -403,7 +403,7 @@ UNGUARDED = {"accounts.log_in", "accounts.resolve", "accounts.log_out", "account
 UNGUARDED |= {"messages.tally"}  # pure: counts summaries the caller was already allowed to read
 UNGUARDED |= {"review.content_hash", "review.void_approvals"}  # helpers inside already-checked services
 UNGUARDED |= {"reach.import_file"}  # the trusted path under import_reach and the CLI
-UNGUARDED |= {"reach_links.linked_to", "reach_links.engagements"}  # inside the import's checked dry run; pure
+UNGUARDED |= {"reach_links.linked_to"}  # inside the import's checked dry run
 UNGUARDED |= {"results.check_result"}  # pure: the rules of an entry, no database
 # The chain itself (written inside checked services, verified by the CLI) and pure wording:
 UNGUARDED |= {"audit.record", "audit.event_hash", "audit.verify"}
