@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from planner.db import UTCDateTime, utcnow
@@ -526,7 +526,8 @@ class ReachFigure(SQLModel, table=True):
     day: str | None = Field(default=None, sa_type=String(10))  # the ISO day it counts on (lifetime: published)
     counted: bool = True  # False for a lifetime total of a post that has daily rows
     seen: int | None = None  # people reached, else views or impressions
-    engagement: int | None = None  # the platform's engagements, else reactions, comments, shares and saves
+    # The platform's engagements, else reactions, comments, shares and saves: four counts, so a big integer.
+    engagement: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class ManualResult(SQLModel, table=True):

@@ -23,7 +23,7 @@ from planner import reach_files as rf
 from planner.inputs import clean_text
 from planner.models import REACH_METRICS
 
-_PLAIN_COUNT = r"^[0-9]{1,18}$"
+_PLAIN_COUNT = r"^[0-9]{1,9}$"  # below reach_files.MAX_COUNT; longer cells are checked
 _SIMPLE_ID = r"^[A-Za-z0-9_-]{1,100}$"
 _SIMPLE_LINK = r"^[hH][tT][tT][pP][sS]?://[!-~]+$"  # printable ASCII only; anything else is read row by row
 
@@ -268,7 +268,7 @@ def _columns(
             continue
 
         def number(cell: str, kind=kind, column=column):
-            if kind == "count" and cell.isdigit() and cell.isascii() and len(cell) < 19:
+            if kind == "count" and cell.isdigit() and cell.isascii() and len(cell) < 10:
                 return int(cell)
             if cell.lower() in rf._ABSENT:
                 return None

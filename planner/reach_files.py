@@ -87,6 +87,8 @@ class FileRefused(PlannerError):
 # --- content/reach-formats.yaml ---------------------------------------------------------------------------
 
 MetricKind = Literal["count", "decimal", "rate"]
+# The largest count stored (the database's integer): more than any post reaches. Bigger cells are refused.
+MAX_COUNT = 2**31 - 1
 _DATE_CODES = frozenset("YmdHIMSpbaz")
 _CODE = re.compile(r"%(.)")
 
@@ -367,10 +369,14 @@ def _number(cell: str, kind: MetricKind, column: MetricColumn) -> int | float | 
         return "is a percentage, but this column holds a number"
     if suffix:
         value *= _SCALE[suffix]
-        return int(value.to_integral_value()) if kind == "count" else float(value)
+        if kind != "count":
+            return float(value)
+        value = value.to_integral_value()
     if kind == "count":
         if value != value.to_integral_value():
             return "is not a whole number"
+        if value > MAX_COUNT:
+            return f"is larger than any platform counts (the most is {MAX_COUNT:,})"
         return int(value)
     return float(value)
 
@@ -789,7 +795,7 @@ def _rows(
         metrics: dict[str, int | float] = {}
         for metric, position, kind, column in columns.metrics:
             raw = record[position].strip()
-            if kind == "count" and raw.isdigit() and raw.isascii() and len(raw) < 19:
+            if kind == "count" and raw.isdigit() and raw.isascii() and len(raw) < 10:
                 metrics[metric] = int(raw)  # the common case, without the general parser
                 continue
             if raw.lower() in _ABSENT:

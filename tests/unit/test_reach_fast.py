@@ -56,3 +56,15 @@ def test_line_endings_of_any_kind_read_the_same(ending):
     fast, slow = both(data.replace(b"\r\n", ending))
     same(fast, slow)
     assert fast.texts[0] == "one\ntwo" and len(fast) == 2
+
+
+def test_a_count_larger_than_the_database_stores_is_refused_by_both_readers_with_its_row():
+    huge = export(
+        X_HEADER, [x_row("1234567890123456789", "a", impressions=3_000_000_000), x_row("1234567890123456790", "b")]
+    )
+    fast, slow = both(huge)
+    same(fast, slow)
+    [problem] = fast.errors
+    assert (problem.row, problem.value) == (2, "3000000000") and "larger than any platform counts" in problem.reason
+    fine = export(X_HEADER, [x_row("1234567890123456789", "a", impressions=2_147_483_647)])
+    assert reach_fast.read(fine, export_range=RANGE).metrics["impressions"] == [2_147_483_647]

@@ -41,7 +41,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('day', sa.String(length=10), nullable=True))
         batch_op.add_column(sa.Column('counted', sa.Boolean(), server_default=sa.true(), nullable=False))
         batch_op.add_column(sa.Column('seen', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('engagement', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('engagement', sa.BigInteger(), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f('fk_reach_figure_campaign_id_campaign'), 'campaign', ['campaign_id'], ['id']
         )
