@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from planner import charts, dashboard, messages, posts
+from planner import accounts, charts, dashboard, messages, posts
 from planner.dashboard import Filters
 from planner.errors import NotFound, ValidationFailed
 from planner.models import Role
-from tests.conftest import NOW, make_member, make_team
+from tests.conftest import NOW, PASSWORD, make_member, make_team
 
 
 def board(session, world, **filters):
@@ -132,3 +132,17 @@ def test_an_account_audience_can_be_changed_and_must_be_known(session, world):
         posts.set_channel_audience(
             session, actor=world["admin"], now=NOW, channel_id=account.id, audience_region="mars"
         )
+
+
+def test_the_cache_stamp_moves_with_the_figures_not_with_log_ins(session, world):
+    """The team's dashboard is cached under this stamp: a log-in must not rebuild it, a change of reach must."""
+    before = dashboard.stamp(session, actor=world["drafter"], now=NOW)
+    make_member(session, world["team"], Role.DRAFTER, username="newcomer")
+    accounts.log_in(session, username="newcomer", password=PASSWORD, now=NOW)
+    assert dashboard.stamp(session, actor=world["drafter"], now=NOW) == before
+    account = posts.list_channels(session, actor=world["admin"], now=NOW)[0]
+    posts.set_channel_audience(
+        session, actor=world["admin"], now=NOW, channel_id=account.id, audience_region="diaspora"
+    )
+    after = dashboard.stamp(session, actor=world["drafter"], now=NOW)
+    assert after.team_id == before.team_id and after.version > before.version
