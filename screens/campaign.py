@@ -15,6 +15,7 @@ from planner.timing import both_local
 from planner.vocabulary import vocabulary
 from ui.calls import call
 from ui.campaign_picker import pick_plan
+from ui.labels import status as status_word
 from ui.session import actor
 from ui.text import plain
 
@@ -42,7 +43,7 @@ head, status_box = st.columns([3, 1.2])
 with head:
     st.subheader(plain(plan.name))
     st.markdown(
-        f"**{plan.status}** · {plan.start_date:%d %b %Y} – {plan.end_date:%d %b %Y} · "
+        f"**{status_word(plan.status)}** · {plan.start_date:%d %b %Y} – {plan.end_date:%d %b %Y} · "
         f"{labels('countries', plan.countries)} · {', '.join(Language(c).english for c in plan.languages) or '—'} · "
         f"owner {plain(plan.owner_name)}"
     )

@@ -11,7 +11,7 @@ from planner.policy import Action, allows
 from planner.templates import templates
 from planner.themes import catalog
 from planner.vocabulary import vocabulary
-from ui import pager
+from ui import labels, pager
 from ui.calls import call
 from ui.campaign_picker import open_campaign
 from ui.plan_steps import FIELD_LABELS
@@ -125,7 +125,7 @@ for summary in shown:
     with st.container(border=True):
         info, actions = st.columns([5, 1])
         with info:
-            st.markdown(f"#### {plain(summary.name)} :{BADGE[summary.status]}-badge[{summary.status}]")
+            st.markdown(f"#### {plain(summary.name)} :{BADGE[summary.status]}-badge[{labels.status(summary.status)}]")
             themes = ", ".join(catalog().get(t).label() for t in summary.themes if t in catalog().ids())
             st.caption(
                 f"{summary.start_date:%d %b %Y} – {summary.end_date:%d %b %Y} · "

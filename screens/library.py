@@ -7,7 +7,7 @@ from planner.languages import Language
 from planner.models import MessageStatus
 from planner.text import platforms
 from planner.themes import catalog
-from ui import filters, pager
+from ui import filters, labels, pager
 from ui.calls import call
 from ui.campaign_picker import CURRENT, PICKER
 from ui.text import plain
@@ -24,7 +24,9 @@ campaign_id = filters.campaign(campaign_names, "library.campaign", where=a)
 theme = filters.theme("library.theme", where=b)
 language = filters.language("library.language", where=c)
 platform = filters.platform("library.platform", where=d)
-status = e.selectbox("Status", list(MessageStatus), index=None, placeholder="Any", key="library.status")
+status = e.selectbox(
+    "Status", list(MessageStatus), index=None, placeholder="Any", key="library.status", format_func=labels.status
+)
 
 page = pager.page_number("library", (query, campaign_id, theme, language, platform, status))
 listed = call(
@@ -45,7 +47,7 @@ if listed:
 for summary in found:
     with st.container(border=True):
         info, action = st.columns([5, 1])
-        info.markdown(f"**{plain(summary.title)}** · {summary.status}")
+        info.markdown(f"**{plain(summary.title)}** · {labels.status(summary.status)}")
         info.caption(
             f"{plain(summary.campaign_name)} · "
             f"{', '.join(platforms().variant(p).label for p in summary.platforms) or 'no variants'} · "

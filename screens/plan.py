@@ -5,7 +5,7 @@ import streamlit as st
 from planner import campaigns
 from planner.models import CampaignStatus
 from planner.plans import Step, gaps
-from ui import plan_steps
+from ui import labels, plan_steps
 from ui.calls import call
 from ui.campaign_picker import pick_plan
 from ui.text import plain
@@ -18,7 +18,8 @@ missing_by_step = {step: [gap for gap in missing if gap.step == step] for step i
 if not plan.editable:
     st.info("This campaign is archived: its plan can be read but no longer changed.", icon=":material/inventory_2:")
 done = sum(not items for items in missing_by_step.values())
-st.progress(done / len(Step), text=f"**{plain(plan.name)}** · {plan.status} · {done} of {len(Step)} steps complete")
+summary = f"**{plain(plan.name)}** · {labels.status(plan.status)} · {done} of {len(Step)} steps complete"
+st.progress(done / len(Step), text=summary)
 
 step = (
     st.segmented_control(

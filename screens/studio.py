@@ -7,7 +7,7 @@ from planner.languages import Language
 from planner.models import CampaignStatus
 from planner.policy import Action, allows
 from planner.text import platforms
-from ui import review_view, studio
+from ui import labels, review_view, studio
 from ui.calls import call
 from ui.campaign_picker import pick_plan
 from ui.session import actor
@@ -24,7 +24,10 @@ campaign_id = plan.id
 editable = allows(me.role, Action.EDIT_MESSAGES) and plan.status != CampaignStatus.ARCHIVED
 
 listed = call(messages.list_messages, readonly=True, campaign_id=campaign_id).value or []
-titles = {summary.id: f"{summary.title} · {summary.status} · {summary.variant_count} variant(s)" for summary in listed}
+titles = {
+    summary.id: f"{summary.title} · {labels.status(summary.status)} · {labels.count(summary.variant_count, 'variant')}"
+    for summary in listed
+}
 choices = ([NEW] if editable else []) + list(titles)
 if not choices:
     st.info("No messages in this campaign yet.")
@@ -47,7 +50,9 @@ message = call(messages.get_message, readonly=True, message_id=chosen).value
 if message is None:
     st.stop()
 
-st.caption(f"{message.status} · by {plain(message.author)} · changed {message.updated_at:%d %b %Y %H:%M} UTC")
+st.caption(
+    f"{labels.status(message.status)} · by {plain(message.author)} · changed {message.updated_at:%d %b %Y %H:%M} UTC"
+)
 studio.review_status(message, editable)
 with st.expander("The message: idea, themes, messenger, sources and consent", icon=":material/description:"):
     if studio.message_form(plan, message, editable):

@@ -13,6 +13,7 @@ from planner.posts import PostRead
 from planner.text import platforms
 from planner.themes import catalog
 from planner.timing import ZONES, both_local, local
+from ui import labels
 from ui.calls import call
 from ui.text import plain
 
@@ -46,7 +47,8 @@ def _chip(post: PostRead, key: str, *, with_title: bool) -> None:
         f":{theme_colour(post.themes)}[●] {pk:%H:%M} {SHORT_PLATFORM.get(post.platform, post.platform)}·"
         f"{post.language}{STATUS_MARK[post.status]}{title}"
     )
-    tip = f"{plain(post.message_title)} — {both_local(post.scheduled_at)} · {plain(post.channel_name)} · {post.status}"
+    where = f"{plain(post.channel_name)} · {labels.status(post.status)}"
+    tip = f"{plain(post.message_title)} — {both_local(post.scheduled_at)} · {where}"
     if st.button(label, key=key, help=tip, width="stretch", type="tertiary", wrap=True):
         st.session_state[SELECTED] = post.id
 
@@ -120,7 +122,7 @@ def post_panel(post: PostRead, can_schedule: bool) -> None:
     with st.container(border=True):
         st.markdown(
             f"**{plain(post.message_title)}** · {platforms().variant(post.platform).label} · "
-            f"{Language(post.language).english} · {plain(post.channel_name)} · **{post.status}**"
+            f"{Language(post.language).english} · {plain(post.channel_name)} · **{labels.status(post.status)}**"
         )
         st.markdown(
             f":material/schedule: {both_local(post.scheduled_at)} "

@@ -6,6 +6,7 @@ import streamlit as st
 
 from planner import campaigns
 from planner.plans import CampaignPlan
+from ui import labels
 from ui.calls import call
 
 CURRENT = "campaign.current"
@@ -27,7 +28,7 @@ def pick() -> int | None:
         st.info("Your team has no campaigns yet. Start one from **Campaigns**.")
         st.page_link("screens/campaigns.py", label="Go to Campaigns", icon=":material/campaign:")
         return None
-    names = {choice.id: f"{choice.name} · {choice.status}" for choice in listed.value}
+    names = {choice.id: f"{choice.name} · {labels.status(choice.status)}" for choice in listed.value}
     current = st.session_state.get(CURRENT)
     ids = list(names)
     if st.session_state.get(PICKER) not in ids:

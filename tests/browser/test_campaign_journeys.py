@@ -33,7 +33,7 @@ def test_a_drafter_writes_an_urdu_x_and_an_english_facebook_variant_and_submits_
     expect(saved).to_have_value(arrange.URDU_X)
     expect(saved).to_have_attribute("dir", "rtl")
     steps.submit_for_review(page)
-    expect(page.get_by_text(re.compile(r"^in_review · by Kabul student Farid"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^in review · by Kabul student Farid"))).to_be_visible()
 
     steps.log_out(page)
     steps.log_in_as(page, server, "facilitator")

@@ -70,3 +70,16 @@ def test_changing_a_filter_goes_back_to_the_first_page(app_db):
     assert "Messages 1–10 of 10" in texts(at)
     assert _titles(at) == [f"Paged {n}" for n in range(19, 9, -1)]
     assert not [b for b in at.button if b.key == "library.next"]  # one page needs no turning
+
+
+def test_statuses_read_as_words_not_as_stored_values(app_db):
+    at = log_in(new_app(), "facilitator")
+    at.switch_page("screens/library.py").run()
+    options = at.selectbox(key="library.status").options
+    assert "in review" in options and "changes requested" in options and "on hold" in options
+    shown = texts(at)
+    assert "in review" in shown  # the demo has messages waiting for a facilitator
+    assert not any(raw in shown for raw in ("in_review", "changes_requested", "on_hold"))
+    at.selectbox(key="library.status").select("in review").run()
+    assert not at.exception
+    assert all(title.endswith("· in review") for title in (m.value for m in at.markdown if "** · " in m.value))
