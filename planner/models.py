@@ -554,3 +554,17 @@ class ManualResult(SQLModel, table=True):
     entered_by_membership_id: int = Field(foreign_key="membership.id")
     entered_at: datetime = _when(default_factory=utcnow)
     voided_at: datetime | None = _when(default=None, nullable=True)
+    # What the entry says, hashed (results.entry_key): one live entry per content, so a double-click on
+    # Save, or the same survey typed in twice, is refused. Empty for entries made before migration 0011.
+    entry_key: str | None = Field(default=None, sa_type=String(64))
+
+    __table_args__ = (
+        Index(
+            "uq_manual_result_live_entry",
+            "team_id",
+            "entry_key",
+            unique=True,
+            sqlite_where=text("voided_at IS NULL"),
+            postgresql_where=text("voided_at IS NULL"),
+        ),
+    )

@@ -8,14 +8,17 @@ a correction voids it and adds a new one, so the trail of what was reported stay
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
-from planner import audit
+from planner import audit, people
 from planner.errors import Conflict, NotFound, ValidationFailed
 from planner.inputs import clean_text
 from planner.languages import Language
@@ -393,9 +396,57 @@ def _new_result(
     return result
 
 
+def entry_key(result: ManualResult) -> str:
+    """A hash of everything the entry says (not who entered it or when): equal for a repeat of it."""
+    said = [
+        result.campaign_id,
+        result.kind,
+        result.metric,
+        float(result.value),
+        result.sample_size,
+        result.period_start.isoformat(),
+        result.period_end.isoformat(),
+        result.message_id,
+        result.post_id,
+        result.platform,
+        result.language,
+        result.audience_region,
+        " ".join(result.source.split()).casefold(),
+    ]
+    return hashlib.sha256(json.dumps(said, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _repeated(session: Session, result: ManualResult) -> ValidationFailed:
+    """The refusal of an entry that says what a live one already says, naming who entered that one and when."""
+    earlier = session.exec(
+        select(ManualResult).where(
+            ManualResult.team_id == result.team_id,
+            ManualResult.entry_key == result.entry_key,
+            col(ManualResult.voided_at).is_(None),
+        )
+    ).first()
+    if earlier is None:  # voided meanwhile: the caller may simply try again
+        return ValidationFailed({"entry": "Someone changed these entries at the same moment. Please save again."})
+    who = people.display_names(session, [earlier.entered_by_membership_id]).get(earlier.entered_by_membership_id)
+    return ValidationFailed(
+        {
+            "entry": f"This same result was already entered by {who or 'a former member'} on "
+            f"{local(earlier.entered_at, 'Asia/Karachi'):%d %b %Y at %H:%M} (Pakistan time), so nothing new was "
+            "saved. A second click on Save does this. To enter another result, change what differs: the "
+            "dates, the number, or how it was measured."
+        }
+    )
+
+
 def _save(session: Session, result: ManualResult) -> ManualResult:
-    session.add(result)
-    session.flush()
+    """Add the entry, unless a live one says the same (checked by a unique index, so also at the same moment)."""
+    result.entry_key = entry_key(result)
+    try:
+        with session.begin_nested():
+            session.add(result)
+            session.flush()
+    except IntegrityError:
+        raise _repeated(session, result) from None
     return result
 
 

@@ -79,6 +79,7 @@ LABELS = {
     "audience_region": "Where",
     "language": "Language",
     "campaign_id": "Campaign",
+    "entry": "Already saved",
 }
 
 

@@ -242,3 +242,61 @@ def test_two_people_correcting_the_same_entry_at_once_leave_exactly_one_live_ent
     with Session(concurrent_engine) as check:
         live = check.exec(select(ManualResult).where(ManualResult.voided_at.is_(None))).all()
         assert len(live) == 1 and live[0].value in (90, 95)
+
+
+def live_count(session) -> int:
+    return session.exec(select(func.count()).select_from(ManualResult).where(ManualResult.voided_at.is_(None))).one()
+
+
+def test_the_same_result_entered_twice_is_refused_and_names_who_entered_it_first(session, drafter, newsroom):
+    add(session, drafter, newsroom.campaign_id, "survey", 62.5, sample_size=120)
+    with pytest.raises(ValidationFailed) as refused:
+        add(session, drafter, newsroom.campaign_id, "survey", 62.5, sample_size=120, source=f"  {SOURCE.upper()} ")
+    session.rollback()
+    assert "already entered by Farid on 22 Nov 2026" in refused.value.problems["entry"]
+    assert live_count(session) == 1
+    assert (
+        session.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "result.added")).one() == 1
+    )
+
+    other = add(session, drafter, newsroom.campaign_id, "survey", 64, sample_size=120)  # another number: another entry
+    assert live_count(session) == 2
+    results.void_result(session, actor=drafter, now=NOW, result_id=other.id)
+    add(session, drafter, newsroom.campaign_id, "survey", 64, sample_size=120)  # once voided, it may be entered again
+    assert live_count(session) == 2
+
+
+def test_a_correction_into_what_another_live_entry_says_is_refused_and_changes_nothing(session, drafter, newsroom):
+    kept = add(session, drafter, newsroom.campaign_id, "offline-event", 85)
+    wrong = add(session, drafter, newsroom.campaign_id, "offline-event", 58)
+    with pytest.raises(ValidationFailed) as refused:
+        results.correct_result(
+            session, actor=drafter, now=NOW, result_id=wrong.id, value=85, source=SOURCE, **LAST_WEEK
+        )
+    session.rollback()
+    assert "already entered" in refused.value.problems["entry"]
+    assert (
+        session.get(ManualResult, wrong.id).voided_at is None and session.get(ManualResult, kept.id).voided_at is None
+    )
+    same = results.correct_result(
+        session, actor=drafter, now=NOW, result_id=wrong.id, value=58, source=SOURCE, **LAST_WEEK
+    )
+    assert same.value == 58 and live_count(session) == 2  # re-saving an entry unchanged replaces it
+
+
+def test_two_clicks_on_save_at_once_enter_one_result(concurrent_engine):
+    with Session(concurrent_engine, expire_on_commit=False) as setup:
+        team = make_team(setup)
+        drafter = make_member(setup, team, Role.DRAFTER, username="farid")
+        plan = campaigns.create_campaign(
+            setup, actor=drafter, now=NOW, name="Polio", start_date=date(2026, 11, 1), end_date=date(2027, 1, 1)
+        )
+
+    def attempt():
+        with Session(concurrent_engine, expire_on_commit=False) as own:
+            add(own, drafter, plan.id, "offline-event", 85)
+        return "entered"
+
+    assert run_at_once(attempt, attempt) == ["ValidationFailed", "entered"]
+    with Session(concurrent_engine) as check:
+        assert live_count(check) == 1

@@ -13,7 +13,7 @@ from sqlmodel import func, select
 from streamlit.testing.v1 import AppTest
 
 from planner import accounts, campaigns, db, messages, review
-from planner.models import Approval, AuditEvent, Post
+from planner.models import Approval, AuditEvent, ManualResult, Post
 from planner.timing import local
 from tests.pages.conftest import DEMO_PASSWORD, log_in, new_app, texts
 
@@ -115,3 +115,16 @@ def test_a_double_click_on_schedule_makes_one_post(demo_db):
     assert not at.exception
     assert _count(Post) == before + 1
     assert "already scheduled on this account at that time" in texts(at)
+
+
+def test_a_double_click_on_save_enters_one_result_and_says_it_was_saved_once(demo_db):
+    at = log_in(new_app(), "facilitator")
+    at.switch_page("screens/results.py").run()
+    at.segmented_control(key="results.kind").set_value("offline-event").run()
+    at.number_input(key="results.new.offline-event.value").set_value(48)
+    at.text_area(key="results.new.offline-event.source").input("Sign-in sheet of the dialogue at Peshawar University")
+    before = _count(ManualResult)
+    double_click(at, at.button(key="FormSubmitter:results.new.offline-event-Save"))
+    assert not at.exception
+    assert _count(ManualResult) == before + 1
+    assert "This same result was already entered by Facilitator" in texts(at)
