@@ -43,7 +43,9 @@ export default function (component) {
   if (area.dataset.revision !== String(data.revision)) {
     area.dataset.revision = String(data.revision);
     area.value = data.text;
-    setStateValue("text", area.value);
+    // Report back only text Python replaced. On first showing Python already holds data.text, and a
+    // report would run the whole page once more just after it appeared (closing any list opened meanwhile).
+    if (data.replaced) setStateValue("text", area.value);
   }
   if (!area.dataset.listening) {
     area.dataset.listening = "1";
@@ -72,10 +74,13 @@ def live_text(key: str, *, label: str, initial: str, direction: str, language: s
     """Render the editor; return the text as typed so far."""
     pending = st.session_state.get(f"{key}.pending")
     revision = st.session_state.get(_revision_key(key), 0)
+    held = (st.session_state.get(key) or {}).get("text")  # what the component last reported, if it lives on
+    shown = pending if pending is not None else held if held is not None else initial
     result = _component(
         key=key,
         data={
-            "text": pending if pending is not None else initial,
+            "text": shown,
+            "replaced": pending is not None,
             "revision": revision,
             "label": label,
             "dir": direction,

@@ -49,8 +49,7 @@ def settle(page: Page) -> None:
 def choose(page: Page, label: str, option: str, *, exact: bool = False) -> None:
     """Pick an option of a select box, and wait for the run it starts: it redraws what follows.
 
-    A run that ends while the list is open closes it (the studio's editors start one just after they
-    appear), so the list is opened again when its option went away.
+    A run that ends while the list is open closes it, so the list is opened again when its option went away.
     """
     for _ in range(3):
         settle(page)

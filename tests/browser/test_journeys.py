@@ -131,3 +131,37 @@ def test_a_coordinator_imports_an_x_export_and_a_second_time_changes_nothing(ser
     expect(page.get_by_text("X (current export)").or_(page.get_by_text("rows")).first).to_be_visible()
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_text("importing it again changes nothing")).to_be_visible()
+
+
+COUNT_RUNS = """() => {
+  window.plannerRuns = 0;
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => {
+    if (app.getAttribute("data-test-script-state") === "running") window.plannerRuns += 1;
+  }).observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+}"""
+
+
+def test_the_studio_runs_once_when_opened_and_an_added_hashtag_is_in_the_text(server, page):
+    """Its editors used to report their text back as soon as they appeared: a second run that closed any list
+    opened meanwhile. Text put in by the app (a hashtag, a template) must still reach the server."""
+    title = steps.unique("Hashtag test")
+    steps.log_in_as(page, server, "drafter")
+    steps.create_message(page, title, "Polio drops protect children on both sides of Torkham.")
+    steps.write_variant(page, platform="x", platform_label="X (Twitter)", language="English", text="Drops save lives.")
+    steps.open_page(page, "Message library")
+    steps.settle(page)
+    page.evaluate(COUNT_RUNS)
+    steps.open_page(page, "Drafting studio")
+    editor = page.get_by_role("textbox", name="X (Twitter) · English")
+    expect(editor).to_have_value("Drops save lives.")
+    steps.settle(page)
+    page.wait_for_timeout(1500)  # a report from the editor would start its run well within this
+    assert page.evaluate("window.plannerRuns") == 1
+
+    steps.choose(page, "Add a suggested hashtag", "#EndPolio", exact=True)
+    page.get_by_role("button", name="Add hashtag").click()
+    expect(editor).to_have_value("Drops save lives. #EndPolio")
+    expect(page.get_by_text("Hashtags in the text: #EndPolio")).to_be_visible()  # the server has the new text
+    editor.press_sequentially(" Now.", delay=30)
+    expect(page.get_by_text(steps.counter("Drops save lives. #EndPolio Now.", "x")).first).to_be_visible()
