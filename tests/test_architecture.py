@@ -56,3 +56,27 @@ def test_no_folder_named_pages_sits_beside_the_entry_file():
     # Streamlit would list its files on a fresh server's log-in screen and run them without app.py
     # (see the README's "Why the screens live in screens/").
     assert not (ROOT / "pages").exists()
+
+
+def _in_ranges(character: str, ranges: str) -> bool:
+    for part in ranges.split(","):
+        low, _, high = part.strip().removeprefix("U+").partition("-")
+        if int(low, 16) <= ord(character) <= int(high or low, 16):
+            return True
+    return False
+
+
+def test_the_font_for_urdu_pashto_and_dari_is_served_from_here_and_covers_their_letters():
+    """Many computers and phones lack Pashto's ۍ ړ ږ ښ ګ ڼ: the theme brings its own font, from this server."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["server"]["enableStaticServing"] is True
+    (face,) = config["theme"]["fontFaces"]
+    assert face["family"] in config["theme"]["font"]
+    served = ROOT / "static" / face["url"].removeprefix("app/static/")
+    assert served.is_file() and served.read_bytes()[:4] == b"wOF2"
+    assert (served.parent / "OFL-noto-naskh-arabic.txt").is_file()  # the font's licence travels with it
+    letters = "ټډړږښګڼۍېځڅ" + "پچژگکی" + "ٹڈڑںہھے" + "۰۱۲۳۴۵۶۷۸۹،؛؟" + "\u200c"
+    assert [c for c in letters if not _in_ranges(c, face["unicodeRange"])] == []
+    assert not _in_ranges("a", face["unicodeRange"])  # Latin stays in Streamlit's own Source Sans

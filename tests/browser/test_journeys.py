@@ -165,3 +165,21 @@ def test_the_studio_runs_once_when_opened_and_an_added_hashtag_is_in_the_text(se
     expect(page.get_by_text("Hashtags in the text: #EndPolio")).to_be_visible()  # the server has the new text
     editor.press_sequentially(" Now.", delay=30)
     expect(page.get_by_text(steps.counter("Drops save lives. #EndPolio Now.", "x")).first).to_be_visible()
+
+
+def test_pashto_text_is_drawn_in_the_font_this_server_brings(server, page):
+    steps.log_in_as(page, server, "drafter")
+    steps.open_page(page, "Drafting studio")
+    steps.choose(page, "Campaign", "Remembering 24 July: Kabul and Lahore")
+    steps.choose(page, "Message", "Verses for both cities")
+    preview = page.get_by_test_id("stHtml").get_by_text("د خواخوږۍ شعرونه", exact=False)
+    expect(preview.first).to_be_visible()  # ۍ: a letter many fonts lack
+    loaded = page.evaluate(
+        """async () => {
+            await document.fonts.ready;
+            const ours = [...document.fonts].filter(f => f.family.replaceAll('"', '') === "planner-arabic");
+            return ours.map(f => f.status);
+        }"""
+    )
+    assert loaded == ["loaded"]
+    assert page.evaluate("document.fonts.check('16px planner-arabic', 'ۍ')")
