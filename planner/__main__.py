@@ -16,6 +16,7 @@ from planner import audit, backup, db, demo, posts, reach, report, schema, teams
 from planner.errors import NotFound, PlannerError
 from planner.models import Team
 from planner.reach_files import FileRefused
+from planner.wording import count
 
 
 def _migrate(_args: argparse.Namespace) -> int:
@@ -57,7 +58,7 @@ def _restore(args: argparse.Namespace) -> int:
             checked, broken = audit.verify(s, team_id=team_id)
             intact = intact and broken is None
             state = "intact" if broken is None else f"BROKEN at event {broken.event_id}: {broken.reason}"
-            print(f"audit trail of team {slug}: {checked} event(s), {state}")
+            print(f"audit trail of team {slug}: {count(checked, 'event')}, {state}")
     return 0 if intact else 1
 
 
@@ -115,7 +116,7 @@ def _export(args: argparse.Namespace) -> int:
         target = out if len(result.files) == 1 else out.with_name(f"{out.stem}-part{index}{out.suffix}")
         target.write_bytes(data)
         print(f"wrote {target}")
-    print(f"{result.rows} post(s) exported.")
+    print(f"{count(result.rows, 'post')} exported.")
     for problem in result.problems:
         print(f"left out: post {problem.post_id}, {problem.column} = {problem.value!r}: {problem.reason}")
     return 0
@@ -130,7 +131,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
             return 2
         checked, broken = audit.verify(s, team_id=team.id)
     if broken is None:
-        print(f"intact: {checked} event(s) of team {team.slug} form an unbroken chain.")
+        print(f"intact: {count(checked, 'event')} of team {team.slug} form an unbroken chain.")
         return 0
     print(f"broken at event {broken.event_id} (event {checked} of the chain): {broken.reason}.")
     return 1
@@ -183,7 +184,7 @@ def _import_reach(args: argparse.Namespace) -> int:
         print(report.model_dump_json())
     else:
         print(
-            f"{report.label or report.kind}: {report.rows} row(s); inserted {report.inserted}, updated "
+            f"{report.label or report.kind}: {count(report.rows, 'row')}; inserted {report.inserted}, updated "
             f"{report.updated}, unchanged {report.unchanged}, unmatched {report.unmatched}"
             + (" (dry run: nothing written)" if args.dry_run else "")
         )

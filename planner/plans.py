@@ -15,6 +15,7 @@ from planner.languages import Language
 from planner.models import CampaignStatus, NarrativeType, RiskLevel
 from planner.themes import catalog
 from planner.vocabulary import vocabulary
+from planner.wording import count
 
 
 class Step(StrEnum):
@@ -346,7 +347,7 @@ def transition_problem(plan: CampaignPlan, target: CampaignStatus) -> str | None
     if target == CampaignStatus.ACTIVE:
         missing = gaps(plan)
         if missing:
-            return f"The plan is not complete yet: {len(missing)} item(s) missing."
+            return f"The plan is not complete yet: {count(len(missing), 'item')} missing."
     return None
 
 

@@ -35,6 +35,7 @@ from planner.models import (
 from planner.policy import Action, Actor, require
 from planner.screening import Finding, MessageFacts, Severity, screen
 from planner.themes import catalog
+from planner.wording import count
 from planner.workflow import TABLE, GivenApproval, Transition, approval_problem, needed_approval, transition_problem
 
 
@@ -316,7 +317,9 @@ def approve(
     findings = _findings(session, message)
     blockers = [f for _, f in findings if f.severity == Severity.BLOCKER]
     if blockers:
-        raise ValidationFailed({"findings": f"{len(blockers)} blocking finding(s) must be fixed by the drafter first."})
+        raise ValidationFailed(
+            {"findings": f"{count(len(blockers), 'blocking finding')} must be fixed by the drafter first."}
+        )
     acked = set(
         session.exec(
             select(Acknowledgement.finding_key).where(

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from planner.drafting import fold
 from planner.errors import ValidationFailed
+from planner.wording import count
 
 ZONES = {
     "Asia/Karachi": "Pakistan time (PKT, UTC+5)",
@@ -113,7 +114,7 @@ def warnings(
             CalendarWarning(
                 "crisis-pause",
                 tuple(p.id for p in posts),
-                f"The team is in a crisis pause: {len(posts)} post(s) will not go out until approved again.",
+                f"The team is in a crisis pause: {count(len(posts), 'post')} will not go out until approved again.",
             )
         )
     return found

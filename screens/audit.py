@@ -7,6 +7,7 @@ import streamlit as st
 
 from planner import audit
 from planner.timing import ZONES, both_local, to_utc
+from planner.wording import count
 from ui.calls import call
 from ui.session import actor
 
@@ -26,7 +27,7 @@ st.caption(
 status = call(audit.chain_status, readonly=True)
 if status.ok and status.value.intact:
     st.success(
-        f"Chain intact: each of the {status.value.checked} event(s) links to the one before, and none was changed.",
+        f"Chain intact: {count(status.value.checked, 'event')}, each linked to the one before, none changed.",
         icon=":material/verified:",
     )
 elif status.ok:
@@ -143,6 +144,6 @@ if made is not None and prepared == wanted:
         icon=":material/download:",
     )
     st.caption(
-        f"{made.rows} event(s) in the file."
+        f"{count(made.rows, 'event')} in the file."
         + (" It stops at 100,000 events: narrow the dates for the older ones." if made.truncated else "")
     )

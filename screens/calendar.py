@@ -12,6 +12,7 @@ from planner.text import platforms
 from planner.themes import catalog
 from planner.timing import ZONES, local
 from planner.vocabulary import vocabulary
+from planner.wording import count
 from ui import calendar_view, filters
 from ui.calls import call
 from ui.session import actor
@@ -154,7 +155,7 @@ def schedule_a_post(campaign_id: int | None) -> None:
                 )
                 if made.ok:
                     st.session_state[calendar_view.SELECTED] = made.value[0].id
-                    st.toast(f"Scheduled {len(made.value)} post(s).", icon=":material/event_available:")
+                    st.toast(f"Scheduled {count(len(made.value), 'post')}.", icon=":material/event_available:")
                     st.rerun()
 
 
@@ -256,9 +257,9 @@ def export_the_plan(campaign_names: dict[int, str]) -> None:
                 mime="text/calendar" if name.endswith(".ics") else "text/csv",
                 icon=":material/download:",
             )
-        st.caption(f"{made.rows} post(s) in the export.")
+        st.caption(f"{count(made.rows, 'post')} in the export.")
         if made.problems:
-            st.warning(f"{len(made.problems)} row(s) left out:", icon=":material/warning:")
+            st.warning(f"{count(len(made.problems), 'row')} left out:", icon=":material/warning:")
             st.dataframe(
                 [{"Post": p.post_id, "Column": p.column, "Value": p.value, "Reason": p.reason} for p in made.problems],
                 hide_index=True,

@@ -13,6 +13,7 @@ from planner.policy import Action, allows
 from planner.themes import catalog
 from planner.timing import both_local
 from planner.vocabulary import vocabulary
+from planner.wording import count
 from ui.calls import call
 from ui.campaign_picker import pick_plan
 from ui.labels import status as status_word
@@ -49,7 +50,7 @@ with head:
     )
 with status_box, st.container(border=True):
     if missing:
-        st.markdown(f":orange[:material/pending:] **{len(missing)} item(s) missing** in the plan")
+        st.markdown(f":orange[:material/pending:] **{count(len(missing), 'item')} missing** in the plan")
     else:
         st.markdown(":green[:material/task_alt:] **Plan complete**")
     for target in sorted(TRANSITIONS[plan.status], key=list(CampaignStatus).index):
@@ -148,7 +149,7 @@ if drafted:
         width="stretch",
     )
     st.caption(
-        f"{len(drafted)} message(s), {sum(m.variant_count for m in drafted)} variant(s) in "
+        f"{count(len(drafted), 'message')}, {count(sum(m.variant_count for m in drafted), 'variant')} in "
         f"{', '.join(sorted({Language(c).english for m in drafted for c in m.languages}))}."
     )
     st.page_link("screens/studio.py", label="Open the drafting studio", icon=":material/edit:")

@@ -11,6 +11,7 @@ from planner.policy import Action, allows
 from planner.templates import templates
 from planner.themes import catalog
 from planner.vocabulary import vocabulary
+from planner.wording import count
 from ui import labels, pager
 from ui.calls import call
 from ui.campaign_picker import open_campaign
@@ -136,7 +137,7 @@ for summary in shown:
             if themes:
                 st.caption(f"Themes: {themes}")
             if summary.missing:
-                st.markdown(f":orange[:material/pending: {summary.missing} item(s) missing in the plan]")
+                st.markdown(f":orange[:material/pending: {count(summary.missing, 'item')} missing in the plan]")
             else:
                 st.markdown(":green[:material/task_alt: plan complete]")
         with actions:

@@ -5,6 +5,7 @@ import streamlit as st
 from planner import campaigns, members, review
 from planner.policy import Action, allows
 from planner.themes import catalog
+from planner.wording import count
 from ui.calls import call
 from ui.navigation import ROLE_BLURBS
 from ui.session import actor
@@ -18,7 +19,9 @@ waiting = []
 if allows(me.role, Action.REVIEW_MESSAGES):
     queue = call(review.review_queue, readonly=True).value or []
     if queue:
-        waiting.append((f"**{len(queue)}** message(s) waiting for your review", "screens/review.py", ":material/rule:"))
+        waiting.append(
+            (f"**{count(len(queue), 'message')}** waiting for your review", "screens/review.py", ":material/rule:")
+        )
 if allows(me.role, Action.EDIT_MESSAGES):
     back = call(review.inbox, readonly=True).value or []
     changes = sum(item.status == "changes_requested" for item in back)

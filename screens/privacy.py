@@ -3,6 +3,7 @@
 import streamlit as st
 
 from planner import consent, members
+from planner.wording import count
 from ui.calls import call
 from ui.session import actor
 from ui.text import plain
@@ -133,7 +134,8 @@ if report := st.session_state.pop(ERASED, None):
     st.success(
         f"Erased the personal data of **{plain(report.username)}**: real name and phone "
         f"{'deleted' if report.personal_detail_removed else '(none were on file)'}, "
-        f"{report.consent_documents_removed} consent document(s) deleted, {report.sessions_ended} session(s) ended.",
+        f"{count(report.consent_documents_removed, 'consent document')} deleted, "
+        f"{count(report.sessions_ended, 'session')} ended.",
         icon=":material/check:",
     )
 st.markdown(

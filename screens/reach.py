@@ -11,6 +11,7 @@ from planner.languages import Language
 from planner.policy import Action, allows
 from planner.text import platforms
 from planner.themes import catalog
+from planner.wording import count
 from ui import filters
 from ui.calls import call
 from ui.session import actor
@@ -93,11 +94,15 @@ covered = (
     if board.figures_from
     else ""
 )
-st.caption(f"{covered}{board.posts_published} post(s) published in this selection.")
+st.caption(f"{covered}{count(board.posts_published, 'post')} published in this selection.")
 if board.unlinked and allows(me.role, Action.SCHEDULE_POSTS):
     st.warning(
-        f"{board.unlinked} post(s) in imported exports match no planned post or message yet, so they count only "
-        "in the platform totals. Link them on **Import reach**.",
+        (
+            "1 post in imported exports matches no planned post or message yet, so it counts"
+            if board.unlinked == 1
+            else f"{board.unlinked:,} posts in imported exports match no planned post or message yet, so they count"
+        )
+        + " only in the platform totals. Link them on **Import reach**.",
         icon=":material/link_off:",
     )
 
@@ -118,7 +123,7 @@ def tier_cards(tiers: dashboard.Tiers) -> None:
         st.markdown("**Impact** · did anything change?")
         st.metric("Offline actions", f"{tiers.offline_actions:,.0f}")
         survey = (
-            f"{tiers.survey_agreeing:.0f} % agreed across {tiers.surveys} survey(s) of {tiers.surveyed:,} people"
+            f"{tiers.survey_agreeing:.0f} % agreed across {count(tiers.surveys, 'survey')} of {tiers.surveyed:,} people"
             if tiers.survey_agreeing is not None
             else "no surveys entered"
         )

@@ -7,6 +7,7 @@ import streamlit as st
 from planner import reach
 from planner.policy import Action, allows
 from planner.reach_files import MAX_BYTES, FileRefused
+from planner.wording import count
 from ui import reach_view
 from ui.calls import call
 from ui.session import actor
@@ -53,13 +54,13 @@ def preview_and_import(upload) -> None:
         return
     if report.refused:
         st.error(
-            f"{len(report.errors)} problem(s) in {report.label}: nothing was imported. Fix them in the file "
+            f"{count(len(report.errors), 'problem')} in {report.label}: nothing was imported. Fix them in the file "
             "(or download a fresh export) and drop it again.",
             icon=":material/error:",
         )
         st.dataframe([e.model_dump() for e in report.errors], hide_index=True, width="stretch")
         return
-    st.success(f"{report.label}: {report.rows} row(s).", icon=":material/task_alt:")
+    st.success(f"{report.label}: {count(report.rows, 'row')}.", icon=":material/task_alt:")
     if report.already_imported_at:
         st.info(
             f"This exact file was imported on {report.already_imported_at:%d %b %Y %H:%M} UTC: "

@@ -5,6 +5,7 @@ import streamlit as st
 from planner import consent, review
 from planner.models import MessageStatus
 from planner.themes import catalog
+from planner.wording import count
 from ui import filters, review_view
 from ui.calls import call
 from ui.session import actor
@@ -93,9 +94,12 @@ with right:
                 icon=":material/shield_person:",
             )
         if blockers:
-            st.error(f"{blockers} blocking finding(s): request changes.", icon=":material/block:")
+            st.error(f"{count(blockers, 'blocking finding')}: request changes.", icon=":material/block:")
         elif open_warnings:
-            st.warning(f"{open_warnings} warning(s) still need your note.", icon=":material/warning:")
+            st.warning(
+                f"{count(open_warnings, 'warning')} still {'needs' if open_warnings == 1 else 'need'} your note.",
+                icon=":material/warning:",
+            )
         note = st.text_area(
             "Comment to the drafter",
             key=f"review.decision.{message.id}",

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from planner import review
+from planner.wording import count
 from ui.calls import call
 from ui.text import plain
 
@@ -31,7 +32,7 @@ else:
             held = call(review.pause_team, reason=reason, labels={"reason": "Reason"})
             if held.ok:
                 st.session_state.pop("safety.reason", None)
-                st.toast(f"Paused. {held.value} message(s) put on hold.", icon=":material/pause_circle:")
+                st.toast(f"Paused. {count(held.value, 'message')} put on hold.", icon=":material/pause_circle:")
                 st.rerun()
 
 st.subheader("Never link to")

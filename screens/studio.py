@@ -7,6 +7,7 @@ from planner.languages import Language
 from planner.models import CampaignStatus
 from planner.policy import Action, allows
 from planner.text import platforms
+from planner.wording import count
 from ui import labels, review_view, studio
 from ui.calls import call
 from ui.campaign_picker import pick_plan
@@ -25,7 +26,7 @@ editable = allows(me.role, Action.EDIT_MESSAGES) and plan.status != CampaignStat
 
 listed = call(messages.list_messages, readonly=True, campaign_id=campaign_id).value or []
 titles = {
-    summary.id: f"{summary.title} · {labels.status(summary.status)} · {labels.count(summary.variant_count, 'variant')}"
+    summary.id: f"{summary.title} · {labels.status(summary.status)} · {count(summary.variant_count, 'variant')}"
     for summary in listed
 }
 choices = ([NEW] if editable else []) + list(titles)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from planner import members
 from planner.models import Role
+from planner.wording import count
 from ui.calls import call
 from ui.session import actor
 from ui.text import plain
@@ -130,7 +131,7 @@ with change_tab:
         ):
             ended = call(members.revoke_sessions, membership_id=member.membership_id)
             if ended.ok:
-                st.toast(f"Ended {ended.value} session(s).", icon=":material/check:")
+                st.toast(f"Ended {count(ended.value, 'session')}.", icon=":material/check:")
         if right.button(
             "Reset password",
             key="team.change.reset",

@@ -24,8 +24,3 @@ STATUS_WORDS = {
 def status(value: str) -> str:
     """How a status reads on screen."""
     return STATUS_WORDS.get(str(value), str(value).replace("_", " "))
-
-
-def count(number: int, noun: str, plural: str | None = None) -> str:
-    """'1 variant', '3 variants'."""
-    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"

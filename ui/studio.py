@@ -15,7 +15,8 @@ from planner.messages import MessageRead, VariantRead
 from planner.plans import CampaignPlan
 from planner.text import measure, platforms
 from planner.themes import catalog
-from ui import editor, labels
+from planner.wording import count
+from ui import editor
 from ui.calls import call
 from ui.text import directed, plain
 
@@ -275,7 +276,7 @@ def variant_editor(
                 index=None,
                 key=f"{slot}.template",
                 format_func=lambda t: f"{t.title} ({catalog().get(t.theme).label()})",
-                placeholder=f"{labels.count(len(offered), 'template')} in {lang.english}",
+                placeholder=f"{count(len(offered), 'template')} in {lang.english}",
             )
             if chosen and st.button("Insert template", key=f"{slot}.insert"):
                 editor.replace_text(f"{slot}.body", f"{text.rstrip()}\n\n{chosen.text}".strip())

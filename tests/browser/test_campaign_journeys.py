@@ -51,7 +51,7 @@ def test_a_facilitator_sees_the_screening_findings_notes_each_warning_and_approv
     expect(page.get_by_text("matched “95%”")).to_be_visible()
     expect(page.get_by_text("matched “95 فیصد”")).to_be_visible()
     expect(page.locator("mark")).to_have_count(2)  # the matched passages, highlighted in the drafts
-    expect(page.get_by_text("2 warning(s) still need your note.")).to_be_visible()
+    expect(page.get_by_text("2 warnings still need your note.")).to_be_visible()
     expect(page.get_by_role("button", name="Approve", exact=True)).to_be_disabled()
 
     assert steps.acknowledge_every_warning(page, "Checked: the provincial EOC round report says 95%.") == 2
@@ -131,7 +131,7 @@ def test_an_imported_facebook_export_adds_its_reach_to_the_dashboard(server, pag
 
     steps.open_page(page, "Import reach")
     page.locator("input[type=file]").set_input_files(str(export))
-    expect(page.get_by_text("Meta Business Suite, Facebook posts: 1 row(s).")).to_be_visible()
+    expect(page.get_by_text("Meta Business Suite, Facebook posts: 1 row.")).to_be_visible()
     counts = page.get_by_test_id("stMetric")
     expect(counts.filter(has_text="New").get_by_test_id("stMetricValue")).to_have_text("1")
     expect(counts.filter(has_text="Not matched to a post").get_by_test_id("stMetricValue")).to_have_text("0")

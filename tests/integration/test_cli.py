@@ -130,7 +130,7 @@ def test_the_demo_plan_exports_from_the_command_line(database, tmp_path, capsys,
     assert main(["export", kind, "--team", "demo", "--out", str(out)]) == 0
     written = sorted(tmp_path.glob("plan*"))
     assert written and all(path.stat().st_size > 0 for path in written)
-    assert "post(s) exported" in capsys.readouterr().out
+    assert "posts exported" in capsys.readouterr().out
 
 
 def test_exporting_an_unknown_team_is_refused(database, tmp_path, capsys):
