@@ -68,20 +68,17 @@ with status_box, st.container(border=True):
 
 st.markdown("#### Goal")
 st.markdown(plain(plan.goal_statement) or "_No goal written yet._")
-if plan.objectives:
-    st.dataframe(
-        [
-            {
-                "Objective": objective.description,
-                "Metric": words.label("metrics", objective.metric),
-                "Baseline": objective.baseline,
-                "Target": objective.target,
-                "Deadline": objective.deadline,
-            }
-            for objective in plan.objectives
-        ],
-        hide_index=True,
-        width="stretch",
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+for objective in plan.objectives:
+    st.markdown(
+        f"- {plain(objective.description)}  \n"
+        f"  :gray[{words.label('metrics', objective.metric)}: from {_number(objective.baseline)} to] "
+        f"**{_number(objective.target)}** :gray[by {objective.deadline:%d %b %Y}]"
     )
 
 audience_col, message_col = st.columns(2)
