@@ -31,7 +31,7 @@ SHORT_PLATFORM = {
     "telegram": "TG",
     "whatsapp": "WA",
 }
-STATUS_MARK = {"scheduled": "", "held": " ⏸", "published": " ✓", "failed": " ✗", "cancelled": " –"}
+STATUS_MARK = {"scheduled": "", "held": " :material/pause:", "published": " ✓", "failed": " ✗", "cancelled": " –"}
 
 
 def theme_colour(theme_ids: list[str]) -> str:
@@ -58,7 +58,7 @@ def legend(shown: list[PostRead]) -> None:
     if themes:
         st.caption(
             "  ".join(f":{theme_colour([t])}[●] {catalog().get(t).label()}" for t in themes)
-            + "  ·  times in Pakistan time; ⏸ held, ✓ published, ✗ failed"
+            + "  ·  times in Pakistan time; :material/pause: held, ✓ published, ✗ failed"
         )
 
 
