@@ -19,7 +19,8 @@ GO_HOME = "auth.go_home"
 
 @st.cache_resource(show_spinner="Preparing the database…")
 def _migrated(database_url: str) -> bool:
-    schema.upgrade()
+    if not schema.is_current():
+        schema.upgrade()
     return True
 
 

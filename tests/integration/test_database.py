@@ -30,6 +30,23 @@ def test_migrating_twice_changes_nothing(tmp_path):
     assert schema.current_revision(engine) == schema.head_revision()
 
 
+def test_the_quick_check_at_start_knows_a_new_an_old_and_a_current_database(tmp_path):
+    """The server skips Alembic when the database is current: the check must not say so of any other."""
+    assert schema.newest_revision() == schema.head_revision()  # migrations are numbered in one line of history
+    engine = db.build_engine(f"sqlite:///{tmp_path / 'check.db'}")
+    assert not schema.is_current(engine)  # nothing in it yet
+    schema.upgrade(engine)
+    assert schema.is_current(engine)
+    from alembic import command
+
+    command.downgrade(schema.alembic_config(engine), "-1")
+    assert not schema.is_current(engine)
+
+
+def test_the_quick_check_reads_postgresql_too(postgres_engine):
+    assert schema.is_current(postgres_engine)
+
+
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
     engine = db.build_engine(f"sqlite:///{tmp_path / 'pragmas.db'}")
     with engine.connect() as connection:
