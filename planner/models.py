@@ -500,6 +500,9 @@ class ReachFigure(SQLModel, table=True):
     message_id: int | None = Field(default=None, foreign_key="message.id", index=True)  # posted outside the planner
     text: str = _text()
     published_at: datetime | None = _when(default=None, nullable=True)  # as the export gives it
+    # A lifetime total's ISO publication day when the export gives a date but no time (X's post export):
+    # the day it counts on until it is linked to a post the planner published.
+    published_on: str | None = Field(default=None, sa_type=String(10))
     impressions: int | None = None
     reach: int | None = None
     views: int | None = None

@@ -207,9 +207,14 @@ def _rows(
         [owner.region for owner in owners],
     ]
     lifetime = reach_counted.LIFETIME
+    # Kept only where it says more than a time would: a lifetime total whose export gives a date alone.
+    dated = [
+        on.isoformat() if on is not None and at is None and period == lifetime else None
+        for at, on, period in zip(figures.published_at, figures.published_on, periods, strict=True)
+    ]
     days = [
-        reach_counted.lifetime_day(owner, moment) if period == lifetime else period
-        for owner, moment, period in zip(owners, figures.published_at, periods, strict=True)
+        reach_counted.lifetime_day(owner, moment, on) if period == lifetime else period
+        for owner, moment, on, period in zip(owners, figures.published_at, dated, periods, strict=True)
     ]
     seen, engaged = reach_counted.headlines(figures.metrics, n)
     return list(
@@ -221,6 +226,7 @@ def _rows(
             [(link or "")[:500] for link in figures.permalinks],
             figures.texts,
             published,
+            dated,
             post_ids,
             message_ids,
             *(figures.metrics[m] for m in metrics),

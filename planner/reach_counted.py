@@ -79,10 +79,11 @@ def owner_of(post_id: int | None, message_id: int | None, by_post: dict, by_mess
     return NOBODY
 
 
-def lifetime_day(owner: Owner, published_at: datetime | None) -> str | None:
-    """The UTC day a lifetime total counts on: its post's publication, else what the export says."""
+def lifetime_day(owner: Owner, published_at: datetime | None, published_on: str | None = None) -> str | None:
+    """The UTC day a lifetime total counts on: its post's publication, else what the export says (a time,
+    or a date alone)."""
     moment = owner.published_at or published_at
-    return moment.astimezone(UTC).date().isoformat() if moment is not None else None
+    return moment.astimezone(UTC).date().isoformat() if moment is not None else published_on
 
 
 def seen(reach: int | None, views: int | None, impressions: int | None, video_views: int | None) -> int | None:
@@ -186,7 +187,9 @@ def refresh(session: Session, *, team_id: int, where: Sequence[ColumnElement]) -
             .join(Post, Post.channel_id == Channel.id)
             .where(Post.id == f.post_id)
             .scalar_subquery(),
-            day=case((f.period == LIFETIME, _day_of(session, published)), else_=f.period),
+            day=case(
+                (f.period == LIFETIME, func.coalesce(_day_of(session, published), f.published_on)), else_=f.period
+            ),
         )
         .execution_options(synchronize_session=False)
     )
@@ -213,7 +216,7 @@ def expected(session: Session, *, team_id: int) -> dict[int, tuple]:
     """Every figure's columns (in COLUMNS order) computed afresh from the posts, messages and accounts."""
     f = ReachFigure
     rows = session.exec(
-        select(f.id, f.platform, f.platform_post_id, f.post_id, f.message_id, f.period, f.published_at)
+        select(f.id, f.platform, f.platform_post_id, f.post_id, f.message_id, f.period, f.published_at, f.published_on)
         .add_columns(*[getattr(f, m) for m in _METRICS])
         .where(f.team_id == team_id)
     ).all()
@@ -222,12 +225,12 @@ def expected(session: Session, *, team_id: int) -> dict[int, tuple]:
     )
     with_daily = {(r[1], r[2]) for r in rows if r[5] != LIFETIME}
     out = {}
-    for figure_id, platform, native, post_id, message_id, period, published_at, *values in rows:
+    for figure_id, platform, native, post_id, message_id, period, published_at, published_on, *values in rows:
         owner = owner_of(post_id, message_id, by_post, by_message)
         lifetime = period == LIFETIME
         out[figure_id] = (
             *owner.columns(),
-            lifetime_day(owner, published_at) if lifetime else period,
+            lifetime_day(owner, published_at, published_on) if lifetime else period,
             not lifetime or (platform, native) not in with_daily,
             *headline(dict(zip(_METRICS, values, strict=True))),
         )

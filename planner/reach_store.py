@@ -20,9 +20,9 @@ from sqlmodel import Session
 from planner import reach_counted
 from planner.models import REACH_METRICS
 
-FIXED = ("team_id", "platform", "platform_post_id", "period", "permalink", "text", "published_at")
+FIXED = ("team_id", "platform", "platform_post_id", "period", "permalink", "text", "published_at", "published_on")
 FIXED += ("post_id", "message_id")
-_NATIVE, _PERIOD, _LINK, _TEXT, _PUBLISHED, _POST, _MESSAGE = 2, 3, 4, 5, 6, 7, 8
+_NATIVE, _PERIOD, _LINK, _TEXT, _PUBLISHED, _PUBLISHED_ON, _POST, _MESSAGE = 2, 3, 4, 5, 6, 7, 8, 9
 _METRICS = len(FIXED)
 # From the end of a row: the import, the time, then what the figure counts for (reach_counted.COLUMNS).
 _IMPORT, _UPDATED = -2 - len(reach_counted.COLUMNS), -1 - len(reach_counted.COLUMNS)
@@ -100,6 +100,7 @@ def write(session: Session, metrics: list[str], rows: list[tuple], *, team_id: i
                 "permalink = CASE WHEN :permalink <> '' THEN :permalink ELSE permalink END, "
                 "text = CASE WHEN :text <> '' THEN :text ELSE text END, "
                 "published_at = COALESCE(:published_at, published_at), "
+                "published_on = COALESCE(:published_on, published_on), "
                 "post_id = COALESCE(:post_id, post_id), message_id = COALESCE(:message_id, message_id), "
                 "import_id = :import_id, updated_at = :updated_at WHERE id = :id"
             ),
@@ -130,6 +131,7 @@ def _update(row: tuple, figure_id: int, values: list) -> dict:
             "permalink": row[_LINK],
             "text": row[_TEXT],
             "published_at": row[_PUBLISHED],
+            "published_on": row[_PUBLISHED_ON],
             "post_id": row[_POST],
             "message_id": row[_MESSAGE],
             "import_id": row[_IMPORT],
