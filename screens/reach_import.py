@@ -11,8 +11,10 @@ from planner.wording import count
 from ui import reach_view
 from ui.calls import call
 from ui.session import actor
+from ui.text import plain
 
-PREVIEW = "reach.preview"
+DONE = "reach.done"  # the last import's report, shown once above an emptied uploader
+UPLOADS = "reach.upload.generation"  # a new generation empties the uploader after an import
 
 st.title("Import reach")
 st.caption(
@@ -20,8 +22,23 @@ st.caption(
     "YouTube Studio (Table data) or TikTok Studio, and drop the CSV here. Nothing is written until you confirm; "
     "one bad row and nothing is written at all. Importing the same file again changes nothing."
 )
+if done := st.session_state.pop(DONE, None):
+    unmatched = (
+        f" {count(done['unmatched'], 'row')} {'matches' if done['unmatched'] == 1 else 'match'} no published post "
+        "yet: link them under **Not matched yet** below."
+        if done["unmatched"]
+        else ""
+    )
+    st.success(
+        f"Imported **{plain(done['name'])}** ({done['label']}): {done['inserted']:,} new, {done['updated']:,} updated, "
+        f"{done['unchanged']:,} unchanged.{unmatched} The **Reach** page shows them now.",
+        icon=":material/task_alt:",
+    )
 upload = st.file_uploader(
-    "Analytics export (CSV)", type=["csv", "txt"], key="reach.file", help=f"Up to {MAX_BYTES // (1024 * 1024)} MB."
+    "Analytics export (CSV)",
+    type=["csv", "txt"],
+    key=f"reach.file.{st.session_state.get(UPLOADS, 0)}",
+    help=f"Up to {MAX_BYTES // (1024 * 1024)} MB.",
 )
 with st.expander("Dates without a year (TikTok overview)"):
     left, right = st.columns(2)
@@ -87,13 +104,13 @@ def preview_and_import(upload) -> None:
     ):
         done = call(reach.import_reach, data=data, filename=upload.name, export_range=(first, last))
         if done.ok and not done.value.refused:
-            st.session_state[PREVIEW] = done.value.model_dump()
+            st.session_state[DONE] = {"name": upload.name} | done.value.model_dump(
+                include={"label", "inserted", "updated", "unchanged", "unmatched"}
+            )
+            st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
             st.rerun()
 
 
 if upload is not None:
     preview_and_import(upload)
 reach_view.not_matched_yet(allows(actor().role, Action.SCHEDULE_POSTS))
-
-if done := st.session_state.pop(PREVIEW, None):
-    st.toast(f"Imported: {done['inserted']} new, {done['updated']} updated.", icon=":material/check:")

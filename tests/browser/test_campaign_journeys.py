@@ -136,7 +136,7 @@ def test_an_imported_facebook_export_adds_its_reach_to_the_dashboard(server, pag
     expect(counts.filter(has_text="New").get_by_test_id("stMetricValue")).to_have_text("1")
     expect(counts.filter(has_text="Not matched to a post").get_by_test_id("stMetricValue")).to_have_text("0")
     page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.get_by_text("importing it again changes nothing")).to_be_visible()
+    expect(page.get_by_text("1 new, 0 updated, 0 unchanged.")).to_be_visible()
 
     steps.open_page(page, "Reach")
     people = page.get_by_test_id("stMetric").filter(has_text="People reached").get_by_test_id("stMetricValue")

@@ -132,7 +132,7 @@ def test_an_imported_export_shows_on_the_dashboard_and_in_the_campaign_kpis(app_
     at = open_reach("admin")
     before = people_reached(at)
     at.switch_page("screens/reach_import.py").run()
-    at.file_uploader(key="reach.file").upload("facebook-posts.csv", export, "text/csv").run()
+    at.file_uploader(key="reach.file.0").upload("facebook-posts.csv", export, "text/csv").run()
     assert not at.exception and "1 row." in texts(at)
     at.button(key="reach.confirm").click().run()
     assert not at.exception

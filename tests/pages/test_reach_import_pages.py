@@ -27,7 +27,7 @@ def test_dropping_an_export_shows_each_row_and_the_post_it_matched_before_import
     )
     at = log_in(new_app(), "drafter")
     at.switch_page("screens/reach_import.py").run()
-    at.file_uploader(key="reach.file").set_value(("facebook.csv", data, "text/csv"))
+    at.file_uploader(key="reach.file.0").set_value(("facebook.csv", data, "text/csv"))
     at.run()
     assert not at.exception
     assert "What matched which post" in texts(at)
@@ -40,6 +40,11 @@ def test_dropping_an_export_shows_each_row_and_the_post_it_matched_before_import
         before = len(s.exec(select(ReachFigure.id)).all())
     at.button(key="reach.confirm").click().run()
     assert not at.exception
+    shown = texts(at)
+    assert "Imported **facebook.csv** (Meta Business Suite, Facebook posts): 2 new, 0 updated, 0 unchanged." in shown
+    assert "1 row matches no published post yet" in shown
+    assert at.file_uploader(key="reach.file.1").value is None  # emptied, ready for the next export
+    assert "What matched which post" not in shown  # the imported file's preview is gone with it
     with db.session(readonly=True) as s:
         assert len(s.exec(select(ReachFigure.id)).all()) == before + 2
         ours = s.exec(
