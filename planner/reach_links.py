@@ -197,6 +197,8 @@ def _groups(
     for platform_id, native, periods, first, _last, _ in heads:
         figure = figures[(platform_id, native)]
         published = figure.published_at.date() if figure.published_at else None
+        if published is None and figure.published_on:  # a date without a time (X)
+            published = date.fromisoformat(figure.published_on)
         if published is None and first != "lifetime":
             published = date.fromisoformat(first)
         groups.append(

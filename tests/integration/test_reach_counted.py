@@ -188,6 +188,7 @@ def test_an_x_total_dated_without_a_time_counts_on_that_date_until_its_post_give
     consistent(session, team)
     posted = newsroom.published(platform="x", body="Same grief", title="Grief")
     [row] = reach_links.list_unmatched(session, actor=drafter, now=NOW).groups
+    assert row.published_on == date(2026, 11, 20)  # shown, and used to rank the likely posts
     reach_links.link_figures(session, actor=drafter, now=NOW, figure_id=row.figure_id, post_id=posted.id)
     published = session.get(Post, posted.id).published_at.date().isoformat()
     assert counted(session, team, "1234567890123456789") == {"lifetime": (True, published, 800)}
