@@ -117,6 +117,7 @@ st.dataframe(
         for e in found.events
     ],
     hide_index=True,
+    placeholder="—",
     width="stretch",
     column_config={"Event": st.column_config.NumberColumn(width="small")},
 )

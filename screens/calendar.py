@@ -263,6 +263,7 @@ def export_the_plan(campaign_names: dict[int, str]) -> None:
             st.dataframe(
                 [{"Post": p.post_id, "Column": p.column, "Value": p.value, "Reason": p.reason} for p in made.problems],
                 hide_index=True,
+                placeholder="—",
                 width="stretch",
             )
 

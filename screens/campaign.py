@@ -143,6 +143,7 @@ if drafted:
             for theme, row in counts.items()
         ],
         hide_index=True,
+        placeholder="—",
         width="stretch",
     )
     st.caption(
@@ -177,6 +178,7 @@ if upcoming and upcoming.posts:
             for post in sorted(upcoming.posts, key=lambda p: p.scheduled_at)
         ],
         hide_index=True,
+        placeholder="—",
         width="stretch",
     )
 else:
@@ -209,6 +211,7 @@ if plan.kpis:
             "So far": st.column_config.NumberColumn("So far", help="From imported exports and results entered by hand"),
         },
         hide_index=True,
+        placeholder="—",
         width="stretch",
     )
     st.page_link("screens/reach.py", label="Open the reach dashboard", icon=":material/insights:")

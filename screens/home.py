@@ -78,6 +78,7 @@ with left:
                 for m in result.value
             ],
             hide_index=True,
+            placeholder="—",
             width="stretch",
         )
         st.caption("Pseudonyms are normal here. Real names and phone numbers are visible to admins only.")

@@ -51,6 +51,7 @@ if documents:
             for d in documents
         ],
         hide_index=True,
+        placeholder="—",
         width="stretch",
     )
     by_id = {d.id: d for d in documents}

@@ -145,7 +145,7 @@ def draw(chart: charts.Chart) -> None:
             st.caption("No figures for this choice yet.")
             return
         if chart.figure is None:
-            st.dataframe(chart.rows, hide_index=True, width="stretch")
+            st.dataframe(chart.rows, hide_index=True, placeholder="—", width="stretch")
         else:
             # Only the open tab runs: a rerun sends the chart or its table, not both.
             shown, table = st.tabs(["Chart", "Table"], key=f"reach.view.{chart.key}", on_change="rerun")
@@ -154,7 +154,7 @@ def draw(chart: charts.Chart) -> None:
                     st.plotly_chart(chart.figure, key=f"reach.chart.{chart.key}", config={"displaylogo": False})
             if table.open:
                 with table:
-                    st.dataframe(chart.rows, hide_index=True, width="stretch")
+                    st.dataframe(chart.rows, hide_index=True, placeholder="—", width="stretch")
         st.download_button(
             "Download as CSV",
             data=chart.csv,  # built when someone downloads, not on every rerun

@@ -63,6 +63,7 @@ def preview_and_import(upload) -> None:
         st.dataframe(
             [{"Kind": k.label, "Needs the columns": ", ".join(k.required)} for k in exc.known_kinds],
             hide_index=True,
+            placeholder="—",
             width="stretch",
         )
         return
@@ -75,7 +76,7 @@ def preview_and_import(upload) -> None:
             "(or download a fresh export) and drop it again.",
             icon=":material/error:",
         )
-        st.dataframe([e.model_dump() for e in report.errors], hide_index=True, width="stretch")
+        st.dataframe([e.model_dump() for e in report.errors], hide_index=True, placeholder="—", width="stretch")
         return
     st.success(f"{report.label}: {count(report.rows, 'row')}.", icon=":material/task_alt:")
     if report.already_imported_at:

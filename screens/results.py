@@ -70,6 +70,7 @@ st.dataframe(
         for entry in entries
     ],
     hide_index=True,
+    placeholder="—",
     width="stretch",
     key="results.table",
 )

@@ -45,6 +45,7 @@ st.dataframe(
         for m in roster
     ],
     hide_index=True,
+    placeholder="—",
     width="stretch",
 )
 

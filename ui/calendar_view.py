@@ -113,6 +113,7 @@ def table(shown: list[PostRead]) -> None:
             for p in shown
         ],
         hide_index=True,
+        placeholder="—",
         width="stretch",
     )
 

@@ -63,6 +63,7 @@ def preview_table(report: ImportReport) -> None:
             for row in report.preview
         ],
         hide_index=True,
+        placeholder="—",
         width="stretch",
         key="reach.preview.table",
     )
@@ -101,6 +102,7 @@ def _groups_table(groups: list[FigureGroup], *, linked: bool, key: str) -> None:
             for g in groups
         ],
         hide_index=True,
+        placeholder="—",
         width="stretch",
         key=key,
     )

@@ -129,6 +129,7 @@ def history(message_id: int) -> None:
             for e in events
         ],
         hide_index=True,
+        placeholder="—",
         width="stretch",
     )
 

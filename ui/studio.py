@@ -411,6 +411,7 @@ def history(message: MessageRead) -> None:
             for r in saved
         ],
         hide_index=True,
+        placeholder="—",
         width="stretch",
     )
     numbers = [r.number for r in saved]
