@@ -36,8 +36,8 @@ from planner.vocabulary import vocabulary
 
 METHODS = """\
 - **One figure per post.** A post's figures come from its daily rows when an export gave any, otherwise from
-  its latest lifetime total (dated by the day it was published). Totals are never added up across files: a
-  newer export of the same post replaces the older one ("latest export wins").
+  its latest lifetime total, dated by the day it was published (X gives the date without a time). Totals are
+  never added up across files: a newer export of the same post replaces the older one ("latest export wins").
 - **People reached** is the platform's *reach* (unique people) where it reports one, otherwise its views or
   impressions: X, YouTube and TikTok report no unique reach, so their figures count views. People who saw
   posts on two platforms are counted twice.
