@@ -60,6 +60,16 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # kilobytes on Linux
 
 
+def _restart_peak() -> bool:
+    """Start this process's peak memory afresh (Linux: writing 5 to clear_refs resets VmHWM); whether it could."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+            clear.write("5")
+    except OSError:
+        return False
+    return True
+
+
 def _median_ms(run, runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -88,6 +98,8 @@ def main(argv: list[str]) -> int:
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     _log_in(at)
+    peak_so_far = _peak_rss_mb()  # the log-in's argon2id working memory (64 MiB) is in it
+    restarted = _restart_peak()
     figures = {}
     for name, page in (("dashboard_rerun_ms", "screens/reach.py"), ("calendar_rerun_ms", "screens/calendar.py")):
         at.switch_page(page).run()
@@ -95,13 +107,16 @@ def main(argv: list[str]) -> int:
             raise SystemExit(f"{page} failed: {at.exception[0].value}")
         at.run()  # warm
         figures[name] = _median_ms(at.run, runs)
-    # What the process holds while serving (the peak adds a log-in's argon2id working memory, 64 MiB).
+    # What the process holds while serving, and the most it held while serving the pages (the overall peak
+    # adds a log-in's argon2id working memory, 64 MiB).
     figures["serving_rss_mb"] = _current_rss_mb()
+    if restarted:
+        figures["serving_peak_mb"] = _peak_rss_mb()
     with tempfile.TemporaryDirectory() as directory:
         empty = AppTest.from_file(str(_empty_app(Path(directory))), default_timeout=60)
         _log_in(empty)
         figures["empty_rerun_ms"] = _median_ms(empty.run, runs)
-    figures["peak_rss_mb"] = _peak_rss_mb()
+    figures["peak_rss_mb"] = max(peak_so_far, _peak_rss_mb())
     print(json.dumps(figures))
     return 0
 
