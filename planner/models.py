@@ -557,7 +557,7 @@ class ManualResult(SQLModel, table=True):
     entered_by_membership_id: int = Field(foreign_key="membership.id")
     entered_at: datetime = _when(default_factory=utcnow)
     voided_at: datetime | None = _when(default=None, nullable=True)
-    # What the entry says, hashed (results.entry_key): one live entry per content, so a double-click on
+    # What the entry says, hashed (results._entry_key): one live entry per content, so a double-click on
     # Save, or the same survey typed in twice, is refused. Empty for entries made before migration 0011.
     entry_key: str | None = Field(default=None, sa_type=String(64))
 

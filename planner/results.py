@@ -396,7 +396,7 @@ def _new_result(
     return result
 
 
-def entry_key(result: ManualResult) -> str:
+def _entry_key(result: ManualResult) -> str:
     """A hash of everything the entry says (not who entered it or when): equal for a repeat of it."""
     said = [
         result.campaign_id,
@@ -440,7 +440,7 @@ def _repeated(session: Session, result: ManualResult) -> ValidationFailed:
 
 def _save(session: Session, result: ManualResult) -> ManualResult:
     """Add the entry, unless a live one says the same (checked by a unique index, so also at the same moment)."""
-    result.entry_key = entry_key(result)
+    result.entry_key = _entry_key(result)
     try:
         with session.begin_nested():
             session.add(result)

@@ -130,7 +130,11 @@ def test_a_coordinator_imports_an_x_export_and_a_second_time_changes_nothing(ser
     page.locator("input[type=file]").set_input_files(str(export))
     expect(page.get_by_text("X (current export)").or_(page.get_by_text("rows")).first).to_be_visible()
     page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("2 new, 0 updated, 0 unchanged.")).to_be_visible()
+    steps.settle(page)
+    page.locator("input[type=file]").set_input_files(str(export))  # the uploader emptied: drop it again
     expect(page.get_by_text("importing it again changes nothing")).to_be_visible()
+    expect(page.get_by_role("button", name="Import", exact=True)).to_have_count(0)
 
 
 COUNT_RUNS = """() => {
