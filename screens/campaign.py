@@ -16,6 +16,7 @@ from planner.vocabulary import vocabulary
 from planner.wording import count
 from ui.calls import call
 from ui.campaign_picker import pick_plan
+from ui.figures import figures
 from ui.labels import status as status_word
 from ui.session import actor
 from ui.text import plain
@@ -187,8 +188,8 @@ st.page_link("screens/calendar.py", label="Open the calendar", icon=":material/c
 
 st.markdown("#### KPIs and progress")
 review = words.label("review_cadences", plan.review_cadence) if plan.review_cadence else "not set"
-board = call(dashboard.dashboard, readonly=True, filters=dashboard.Filters(campaign_id=plan.id)).value
-progress = {p.metric: p for p in (board.progress if board else []) if p.source == "kpi"}
+shown = figures(dashboard.Filters(campaign_id=plan.id))  # the plan was loaded for this member's team just above
+progress = {p.metric: p for p in (shown[0].progress if shown else []) if p.source == "kpi"}
 st.caption(
     f"Review cadence: {review}. Progress comes from the imported platform exports and the results entered by hand; "
     "it is measured from the objective's baseline where one is set."

@@ -1,10 +1,10 @@
 """Reach dashboard: which themes and languages reached whom, against the campaigns' targets."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import streamlit as st
 
-from planner import charts, dashboard, db, exports, report
+from planner import charts, dashboard, exports, report
 from planner.dashboard import METHODS, Filters
 from planner.db import utcnow
 from planner.languages import Language
@@ -14,6 +14,7 @@ from planner.themes import catalog
 from planner.wording import count
 from ui import filters
 from ui.calls import call
+from ui.figures import figures
 from ui.session import actor
 
 me = actor()
@@ -64,24 +65,10 @@ chosen = Filters(
 )
 
 
-# One entry holds a team's figures and charts for one choice of filters: about 4 MB at a million reach rows.
-# Entries of an older stamp are never asked for again, so an hour and 16 entries bound what the server keeps.
-@st.cache_resource(max_entries=16, ttl=timedelta(hours=1), show_spinner="Adding up the figures…")
-def _figures(team_id: int, filters: Filters, version: int) -> tuple[dashboard.Dashboard, dict[str, charts.Chart]]:
-    """The figures and charts of one team, for one choice of filters, as of one change (its audit event).
-
-    Shared between the team's members (the key holds the team id; the caller was authorised just before)
-    and rebuilt after any change the team makes, since every change writes an audit event.
-    """
-    with db.session(readonly=True) as s:
-        built = dashboard.build(s, team_id=team_id, filters=filters)
-    return built, {chart.key: charts.frozen(chart) for chart in charts.all_charts(built)}
-
-
-stamp = call(dashboard.stamp, readonly=True).value
-if stamp is None:
+shown = figures(chosen)
+if shown is None:
     st.stop()
-board, by_key = _figures(stamp.team_id, chosen, stamp.version)
+board, by_key = shown
 
 if board.figures_from is None and not board.progress:
     st.info(
