@@ -1,8 +1,9 @@
 """The donor report: one campaign over one period, as a single self-contained HTML file to send to a donor.
 
 It holds the plan in brief, what was published, results against targets (with the dashboard's charts), the
-highlights and a methods note. The file fetches nothing: plotly.js is inlined once, styles are inline, there
-are no fonts or images, and a Content-Security-Policy forbids every request, so opening it tells no one.
+highlights and a methods note. The file fetches nothing: plotly.js is inlined once, styles are inline, the one
+font (Noto Naskh Arabic, for Urdu, Pashto and Dari letters the reader's computer may lack) is inlined as data,
+there are no images, and a Content-Security-Policy forbids every request, so opening it tells no one.
 
 Privacy: campaigners in this region have been abducted. The report names no team member and no messenger
 (messengers appear by type only), and carries no comments, review notes, post text or draft of an
@@ -12,6 +13,7 @@ HTML-escaped and marked ``dir="auto"`` so Urdu, Pashto and Dari read right to le
 
 from __future__ import annotations
 
+import base64
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -25,6 +27,7 @@ from plotly.offline import get_plotlyjs
 from sqlmodel import Session, col, func, or_, select
 
 from planner import charts, exports, results
+from planner.config import ROOT
 from planner.dashboard import IMPACT_METRICS, METHODS, ZONES, Dashboard, Filters, Progress, build
 from planner.errors import NotFound, ValidationFailed
 from planner.languages import Language
@@ -756,6 +759,24 @@ def plotly_library() -> str:
     return script
 
 
+# The font the app serves (static/fonts, SIL Open Font License) for Arabic-script letters only; a test checks
+# that this range is the one .streamlit/config.toml gives it.
+ARABIC_FONT = ROOT / "static" / "fonts" / "noto-naskh-arabic-arabic-wght-normal.woff2"
+ARABIC_RANGE = (
+    "U+0600-06FF, U+0750-077F, U+0870-088E, U+0890-0891, U+0897-08E1, U+08E3-08FF, U+200C-200E, U+2010-2011, "
+    "U+204F, U+2E41, U+FB50-FDFF, U+FE70-FE74, U+FE76-FEFC"
+)
+
+
+@cache
+def _font_face() -> str:
+    data = base64.b64encode(ARABIC_FONT.read_bytes()).decode("ascii")
+    return (
+        '@font-face { font-family: "planner-arabic"; font-style: normal; font-weight: 400 700; '
+        f'src: url(data:font/woff2;base64,{data}) format("woff2"); unicode-range: {ARABIC_RANGE}; }}\n'
+    )
+
+
 def _page(title: str, body: str) -> str:
     return (
         "<!DOCTYPE html>\n"
@@ -763,7 +784,7 @@ def _page(title: str, body: str) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="referrer" content="no-referrer">\n'
-        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n"
+        f"<title>{escape(title)}</title>\n<style>{_font_face()}{STYLE}</style>\n"
         f"<script>{plotly_library()}</script>\n"
         f"</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
@@ -776,7 +797,7 @@ STYLE = """
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; background: #eef1f4; color: var(--ink); font-size: 15px; line-height: 1.5;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Naskh Arabic", Tahoma, "DejaVu Sans",
+  font-family: planner-arabic, system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Tahoma, "DejaVu Sans",
   Arial, sans-serif; }
 main { width: 760px; max-width: 100%; margin: 24px auto; padding: 36px 40px; background: #fff;
   box-shadow: 0 1px 4px rgba(0, 0, 0, .08); }

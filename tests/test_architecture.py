@@ -80,3 +80,7 @@ def test_the_font_for_urdu_pashto_and_dari_is_served_from_here_and_covers_their_
     letters = "ټډړږښګڼۍېځڅ" + "پچژگکی" + "ٹڈڑںہھے" + "۰۱۲۳۴۵۶۷۸۹،؛؟" + "\u200c"
     assert [c for c in letters if not _in_ranges(c, face["unicodeRange"])] == []
     assert not _in_ranges("a", face["unicodeRange"])  # Latin stays in Streamlit's own Source Sans
+    from planner import report
+
+    # The donor report carries the same font, inlined, for the same letters.
+    assert (report.ARABIC_FONT, report.ARABIC_RANGE) == (served, face["unicodeRange"])

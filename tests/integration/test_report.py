@@ -114,8 +114,9 @@ def test_the_file_fetches_nothing_and_names_no_cdn(session, world):
     assert "https://cdn" not in html and "<link" not in html and "@import" not in html
     assert "default-src 'none'" in html  # the browser refuses any request, should one slip in
     page = without_library(html)
-    # Outside the library no address appears at all (no fonts, images or links without --links).
+    # Outside the library no address appears at all (no images, nor links without --links); the one font is data.
     assert not re.search(r"https?://", page)
+    assert re.findall(r"url\(([a-z]+):", page) == ["data"]
     assert page.count("<script") == 1 + 6  # the library's (emptied here) and one per chart
 
 
