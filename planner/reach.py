@@ -9,7 +9,7 @@ makes a second import of the same file change nothing. Lifetime totals are store
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import repeat
 from typing import Literal
 
@@ -41,6 +41,7 @@ class RowPreview(BaseModel):
     platform_post_id: str
     permalink: str
     period: str  # "lifetime" or an ISO date
+    published_on: date | None = None  # the day the post went out, as the export says (UTC when it gives a time)
     reach: int | None
     impressions: int | None
     views: int | None
@@ -163,6 +164,7 @@ def _preview(
                 platform_post_id=natives[i],
                 permalink=row.permalink or "",
                 period=periods[i],
+                published_on=row.published_at.astimezone(UTC).date() if row.published_at else row.published_on,
                 reach=row.metrics.get("reach"),
                 impressions=row.metrics.get("impressions"),
                 views=row.metrics.get("views", row.metrics.get("video_views")),

@@ -51,7 +51,8 @@ def preview_table(report: ImportReport) -> None:
             {
                 "Row": row.row,
                 "Post id": row.platform_post_id,
-                "Date": _period(row.period),
+                "Published": row.published_on,
+                "Figures for": _period(row.period),
                 "Reach": row.reach,
                 "Impressions": row.impressions,
                 "Views": row.views,

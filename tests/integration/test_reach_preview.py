@@ -1,5 +1,6 @@
 """The import's dry run says, row by row, what it holds, what importing it would do and which post it is."""
 
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import event
@@ -43,6 +44,7 @@ def test_a_dry_run_describes_each_row_and_the_post_it_matched(session, team, dra
     assert (matched.post_id, matched.campaign_name, matched.message_title) == (post.id, "Shared grief", "Grief")
     assert (matched.platform, matched.language, matched.published_at) == ("x", "en", NOW)
     assert (second.row, second.matched, second.impressions) == (3, None, 987)
+    assert (first.published_on, second.published_on) == (date(2026, 7, 14), date(2026, 7, 15))  # X: dates alone
     assert session.exec(select(ReachFigure)).all() == []
 
 

@@ -34,6 +34,7 @@ def test_dropping_an_export_shows_each_row_and_the_post_it_matched_before_import
     table = next(d for d in at.dataframe if "Matched to" in d.value.columns).value
     assert list(table["Row"]) == [2, 3]
     assert list(table["Reach"]) == [4321, 100]
+    assert list(table["Published"].astype(str)) == ["2026-11-23", "2026-11-23"]  # the export's publish time
     assert list(table["Import would"]) == ["New", "New"]
     assert "PKT" in table["Matched to"][0] and table["Matched to"][1] == "Not matched"
     with db.session(readonly=True) as s:
