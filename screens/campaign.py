@@ -140,7 +140,7 @@ if drafted:
     st.dataframe(
         [
             {"Theme": catalog().get(theme).label() if theme in catalog().ids() else "(no theme)"}
-            | {str(status): row.get(status, 0) for status in statuses}
+            | {status_word(status): row.get(status, 0) for status in statuses}
             for theme, row in counts.items()
         ],
         hide_index=True,
@@ -174,7 +174,7 @@ if upcoming and upcoming.posts:
                 "Language": Language(post.language).english,
                 "Account": post.channel_name,
                 "Message": post.message_title,
-                "Status": str(post.status),
+                "Status": status_word(post.status),
             }
             for post in sorted(upcoming.posts, key=lambda p: p.scheduled_at)
         ],

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from planner import consent, review
-from planner.models import MessageStatus
 from planner.themes import catalog
 from planner.wording import count
-from ui import filters, review_view
+from ui import filters, labels, review_view
 from ui.calls import call
 from ui.session import actor
 from ui.text import plain
@@ -127,4 +126,4 @@ with right:
     review_view.comments(view, can_comment=True)
     with st.expander("History", icon=":material/history:"):
         review_view.history(message.id)
-    st.caption(f"Content fingerprint {view.content_hash[:12]} · status {MessageStatus(message.status)}")
+    st.caption(f"Content fingerprint {view.content_hash[:12]} · status {labels.status(message.status)}")
