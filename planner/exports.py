@@ -44,9 +44,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from twitter_text import extract_urls_with_indices
 
 from planner.languages import Language
+from planner.twitter_library import extract_urls_with_indices
 
 PAKISTAN = ZoneInfo("Asia/Karachi")
 AFGHANISTAN = ZoneInfo("Asia/Kabul")

@@ -64,12 +64,12 @@ from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from twitter_text import extract_urls_with_indices
 
 from planner.config import CONTENT_DIR
 from planner.drafting import bidi_flags, fold, link_flags
 from planner.errors import ContentError
 from planner.text import extract_hashtags
+from planner.twitter_library import extract_urls_with_indices
 
 SCREENING_DIR = CONTENT_DIR / "screening"
 LANGUAGES = ("en", "roman_ur", "ur", "ps", "fa")

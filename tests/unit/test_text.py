@@ -1,11 +1,13 @@
 """Measuring drafts in English, Urdu, Pashto and Dari for every platform, and the platform table behind it."""
 
 import dataclasses
+import subprocess
+import sys
 
 import pytest
 import yaml
 
-from planner.config import CONTENT_DIR
+from planner.config import CONTENT_DIR, ROOT
 from planner.errors import ContentError
 from planner.text import PLATFORMS_FILE, Unit, extract_hashtags, load_platforms, measure, platforms
 
@@ -263,3 +265,17 @@ def test_an_unreadable_platforms_file_is_reported(tmp_path):
     path.write_text("fields: [unclosed", "utf-8")
     with pytest.raises(ContentError, match=r"platforms\.yaml: cannot be read"):
         load_platforms(path)
+
+
+def test_x_counting_loads_without_pkg_resources_and_still_knows_its_emoji():
+    """twitter-text-parser reads its emoji list through pkg_resources, 17 MB per server process; it is loaded
+    with a stand-in instead, which is gone once the import is done."""
+    script = (
+        "import sys\n"
+        "from planner.text import measure\n"
+        "assert 'pkg_resources' not in sys.modules, 'pkg_resources was loaded'\n"
+        "print(measure('\\U0001f469\\u200d\\U0001f4bb', 'x').count)\n"  # 👩‍💻, one emoji of three code points
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2"
