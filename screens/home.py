@@ -15,6 +15,7 @@ me = actor()
 st.title(f"Welcome, {plain(me.display_name)}")
 st.markdown(f"**{plain(me.team_name)}** · you are **{me.role}**. {ROLE_BLURBS[me.role]}")
 
+# A page link's label stays on one line and is cut off where it does not fit: short enough for a phone.
 waiting = []
 if allows(me.role, Action.REVIEW_MESSAGES):
     queue = call(review.review_queue, readonly=True).value or []
@@ -27,7 +28,7 @@ if allows(me.role, Action.EDIT_MESSAGES):
     changes = sum(item.status == "changes_requested" for item in back)
     if changes:
         waiting.append(
-            (f"**{changes}** of your messages came back with changes requested", "screens/inbox.py", ":material/inbox:")
+            (f"**{count(changes, 'message')}** came back with changes requested", "screens/inbox.py", ":material/inbox:")
         )
 active = call(campaigns.campaign_choices, readonly=True, statuses=["active"]).value or []
 if waiting or active:

@@ -141,3 +141,21 @@ def test_logging_out_returns_to_the_log_in_screen(app_db):
     at.button(key="auth.logout").click().run()
     assert "You have logged out." in texts(at)
     assert at.text_input(key="login.username")
+
+
+@pytest.mark.parametrize(
+    ("username", "expected", "target"),
+    [
+        ("drafter", "1 message came back with changes requested", "inbox"),
+        ("facilitator", "messages waiting for your review", "review"),
+    ],
+)
+def test_the_home_page_links_to_what_needs_the_member_today_in_a_line_a_phone_shows_whole(
+    app_db, username, expected, target
+):
+    at = log_in(new_app(), username)
+    links = [element.proto for element in at.get("page_link")]
+    label, link = next((p.label.replace("**", ""), p.page) for p in links if expected in p.label.replace("**", ""))
+    assert link.endswith(target)
+    # Streamlit cuts a page link's label at one line: about 45 characters fit on a 360-pixel-wide phone.
+    assert len(label) <= 45, label
