@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 import unicodedata
@@ -19,9 +20,11 @@ MAX_LENGTH = 256
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both paths cost the same.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-# Each hash holds 64 MiB and about a core-second. A burst of log-ins (or someone trying many names at
-# once) waits its turn here instead of taking the server's memory: at most this many hash at once.
-HASHING_AT_ONCE = 2
+# Each hash holds 64 MiB for about 0.1 s and keeps `parallelism` (4) threads busy. A burst of log-ins (or
+# someone trying many names at once) waits its turn here instead of taking the server's memory: at most
+# one hash per `parallelism` cores at once. On 2 cores that is one: measured here, four hashes at once
+# finished only 20% sooner than one after another, for four times the memory.
+HASHING_AT_ONCE = max(1, (os.cpu_count() or 1) // _hasher.parallelism)
 _hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 
 

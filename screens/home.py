@@ -27,9 +27,8 @@ if allows(me.role, Action.EDIT_MESSAGES):
     back = call(review.inbox, readonly=True).value or []
     changes = sum(item.status == "changes_requested" for item in back)
     if changes:
-        waiting.append(
-            (f"**{count(changes, 'message')}** came back with changes requested", "screens/inbox.py", ":material/inbox:")
-        )
+        line = f"**{count(changes, 'message')}** came back with changes requested"
+        waiting.append((line, "screens/inbox.py", ":material/inbox:"))
 active = call(campaigns.campaign_choices, readonly=True, statuses=["active"]).value or []
 if waiting or active:
     with st.container(border=True):
