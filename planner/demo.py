@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlmodel import Session, select
 
-from planner import audit, campaigns, demo_reach, messages, passwords, posts, review, timing
+from planner import audit, campaigns, demo_consent, demo_reach, messages, passwords, posts, review, timing
 from planner.config import CONTENT_DIR, ROOT, settings
 from planner.errors import ValidationFailed
 from planner.models import (
@@ -201,6 +201,10 @@ def seed_campaigns(session: Session, *, team: Team, now: datetime) -> None:
     seed_messages(session, actor=actor, now=now)
     seed_review_states(session, drafter=actor, now=now)
     seed_calendar(session, team=team, drafter=actor, now=now)
+    admin, admin_login = _demo_actor(session, team.id, "admin", now)
+    demo_consent.seed_consent_forms(session, admin=admin, now=now)
+    admin_login.revoked_at = now
+    session.add(admin_login)
     if session.exec(select(ReachImport.id).where(ReachImport.team_id == team.id).limit(1)).first() is None:
         demo_reach.seed_reach(session, team_id=team.id, membership_id=actor.membership_id, now=now)
         demo_reach.seed_results(session, team_id=team.id, membership_id=actor.membership_id, now=now)

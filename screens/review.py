@@ -75,7 +75,13 @@ st.caption(
 )
 if message.consent_reference:
     held = call(consent.on_file, readonly=True, reference=message.consent_reference)
-    st.caption(f"Signed consent form on file with the admin: **{'yes' if held.value else 'no'}**")
+    if held.ok and held.value:
+        st.caption(":material/verified: Signed consent form on file with the admin.")
+    elif held.ok:
+        st.caption(
+            ":material/pending: **No signed consent form on file** with the admin for this reference yet: "
+            "ask the drafter to hand it over before the post goes out."
+        )
 
 left, right = st.columns([3, 2], gap="large")
 with left:

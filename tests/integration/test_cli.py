@@ -1,12 +1,14 @@
 """The command line: migrate, create-admin and demo, run in-process on a temporary database."""
 
+import re
+
 import pytest
 from sqlmodel import func, select
 
-from planner import accounts, db, schema
+from planner import accounts, consent, db, demo_consent, schema
 from planner.__main__ import main
 from planner.errors import AuthenticationFailed
-from planner.models import Membership, Message, Role, Team, User, Variant
+from planner.models import ConsentDocument, Membership, Message, Role, Team, User, Variant
 
 DEMO_PASSWORD = "a demo passphrase"
 
@@ -137,3 +139,43 @@ def test_exporting_an_unknown_team_is_refused(database, tmp_path, capsys):
     main(["migrate"])
     assert main(["export", "ics", "--team", "nobody", "--out", str(tmp_path / "x.ics")]) == 2
     assert "no team" in capsys.readouterr().err
+
+
+def test_the_demo_admin_holds_the_consent_form_each_message_says_the_admin_keeps(database):
+    """A reviewer reads "kept by the team admin" in a message and, beside it, whether a form is on file:
+    in the demo the two agree, and the one message whose form is still with the drafter shows it missing."""
+    main(["demo"])
+    main(["demo"])  # refreshing uploads nothing twice
+    with db.session() as s:
+        now = db.utcnow()
+        token = accounts.log_in(s, username="facilitator", password=DEMO_PASSWORD, now=now)
+        reviewer = accounts.resolve(s, token=token, now=now)
+        cited = s.exec(select(Message.title, Message.consent_reference).where(Message.consent_reference != "")).all()
+        on_file = {
+            title: consent.on_file(s, actor=reviewer, now=db.utcnow(), reference=reference)
+            for title, reference in cited
+        }
+        stored = s.exec(select(ConsentDocument.reference, ConsentDocument.content)).all()
+    assert len(cited) == 9
+    assert {title for title, held in on_file.items() if not held} == {"What a closed gate costs your bazaar"}
+    assert all("kept by the team admin" in " ".join(reference.split()) for title, reference in cited if on_file[title])
+    assert len(stored) == len(demo_consent.FORMS)
+    for reference, content in stored:
+        assert_a_well_formed_pdf(content)
+        assert f"Consent form {reference}".encode() in content and b"SAMPLE" in content
+
+
+def assert_a_well_formed_pdf(content: bytes) -> None:
+    """What a PDF reader relies on: the header, the end marker, and a cross-reference table whose every
+    offset points at its object."""
+    assert content.startswith(b"%PDF-1.") and content.rstrip().endswith(b"%%EOF")
+    start = int(content.rsplit(b"startxref", 1)[1].split()[0])
+    assert content[start:].startswith(b"xref")
+    table = content[start:].split(b"trailer")[0].split(b"\n")[2:]
+    offsets = [int(line.split()[0]) for line in table if line.strip()][1:]
+    assert offsets, "no objects"
+    for number, offset in enumerate(offsets, start=1):
+        assert content[offset:].startswith(b"%d 0 obj" % number)
+    for stream in re.findall(rb"/Length (\d+) >>\nstream\n", content):
+        body = content.split(b"stream\n", 1)[1]
+        assert body[int(stream) :].startswith(b"\nendstream")

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from planner import audit, consent, db
+from planner import audit, consent, db, demo_consent
 from planner.errors import PermissionDenied
 from planner.models import AuditEvent, ConsentDocument, Membership, Message, PersonalDetail, User
 from tests.pages.conftest import log_in, new_app, texts
@@ -134,28 +134,36 @@ def test_only_admins_have_the_audit_and_personal_data_pages_and_the_services_ref
 
 
 def test_an_admin_uploads_a_consent_form_and_a_drafter_sees_only_that_it_is_on_file(app_db, downloads):
+    with db.session(readonly=True) as s:
+        message = s.exec(select(Message).where(Message.consent_reference.contains("CF-2026-042"))).one()
+
+    def drafters_studio():
+        drafter = log_in(new_app(), "drafter")
+        drafter.session_state["campaign.picker"] = message.campaign_id
+        drafter.session_state["campaign.current"] = message.campaign_id
+        drafter.session_state["studio.message"] = message.id
+        drafter.switch_page("screens/studio.py").run()
+        assert not drafter.exception
+        return drafter
+
+    assert "No signed consent form on file for this reference yet" in texts(drafters_studio())
     at = log_in(new_app(), "admin")
     at.switch_page("screens/privacy.py").run()
-    assert "No consent documents on file" in texts(at)
-    at.text_input(key="privacy.upload.reference.0").input("CF-2026-021")
+    assert len(table(at)) == len(demo_consent.FORMS)  # the demo's sample forms
+    at.text_input(key="privacy.upload.reference.0").input("CF-2026-042")
     at.file_uploader(key="privacy.upload.file.0").set_value(("Shazia Bibi consent.pdf", PDF, "application/pdf"))
     at.button(key="FormSubmitter:privacy.upload.0-Keep on file").click().run()
     assert not at.exception
     with db.session(readonly=True) as s:
-        stored = s.exec(select(ConsentDocument)).one()
-        message = s.exec(select(Message).where(Message.consent_reference.contains("CF-2026-021"))).first()
+        stored = s.exec(select(ConsentDocument).where(ConsentDocument.reference == "CF-2026-042")).one()
     assert stored.media_type == "application/pdf" and stored.content == PDF and "Shazia" not in stored.file_name
-    assert list(table(at)["File"]) == [stored.file_name]
+    assert stored.file_name in list(table(at)["File"])
 
+    at.selectbox(key="privacy.document").set_value(stored.id)
     at.button(key="privacy.open").click().run()
     assert offered(at, downloads, "privacy.download") == (stored.file_name, PDF)
 
-    drafter = log_in(new_app(), "drafter")
-    drafter.session_state["campaign.picker"] = message.campaign_id
-    drafter.session_state["campaign.current"] = message.campaign_id
-    drafter.session_state["studio.message"] = message.id
-    drafter.switch_page("screens/studio.py").run()
-    assert not drafter.exception
+    drafter = drafters_studio()
     assert "Signed consent form on file with your admin" in texts(drafter)
     assert stored.file_name not in texts(drafter) and not drafter.get("download_button")
 

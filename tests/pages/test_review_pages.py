@@ -111,3 +111,24 @@ def test_an_added_never_link_entry_empties_the_form_and_a_refused_one_keeps_it(a
     admin.text_input(key="safety.entry").input("not a domain at all")
     admin.button(key="FormSubmitter:safety.deny-Add to the list").click().run()
     assert admin.text_input(key="safety.entry").value == "not a domain at all"
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("Verses for both cities", "Signed consent form on file with the admin."),
+        ("What a closed gate costs your bazaar", "No signed consent form on file with the admin"),
+    ],
+)
+def test_the_reviewer_sees_whether_the_signed_consent_form_is_on_file(app_db, title, shown):
+    with db.session(readonly=True) as s:
+        message = s.exec(select(Message).where(Message.title == title)).one()
+    drafter = log_in(new_app(), "drafter")
+    drafter.session_state["campaign.picker"] = message.campaign_id
+    drafter.session_state["campaign.current"] = message.campaign_id
+    drafter.session_state["studio.open_next"] = message.id
+    drafter.switch_page("screens/studio.py").run()
+    drafter.button(key=f"studio.{message.id}.submit").click().run()
+    assert not drafter.exception
+    shown_to_reviewer = texts(_queue("facilitator", message.id)).replace("**", "")
+    assert shown in shown_to_reviewer
