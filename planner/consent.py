@@ -19,7 +19,7 @@ from planner import audit
 from planner.drafting import fold
 from planner.errors import Conflict, NotFound, ValidationFailed
 from planner.inputs import CleanText, clean_text, parse
-from planner.models import ConsentDocument, Membership, User
+from planner.models import Campaign, ConsentDocument, Membership, Message, MessageStatus, User
 from planner.policy import Action, Actor, require
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -253,3 +253,47 @@ def on_file(session: Session, *, actor: Actor, now: datetime, reference: str) ->
         select(ConsentDocument.reference_key).where(ConsentDocument.team_id == actor.team_id).distinct()
     ).all()
     return any(cites(reference, key) for key in keys)
+
+
+class MissingForm(BaseModel):
+    """A live message that cites a consent form the admin does not hold."""
+
+    message_id: int
+    title: str
+    campaign: str
+    status: str
+    reference: str
+    written_by: str
+
+
+def missing_forms(session: Session, *, actor: Actor, now: datetime) -> list[MissingForm]:
+    """Messages not archived whose consent reference names no document on file, for the admin to chase:
+    the form should be on file before the post goes out. Oldest message first."""
+    actor = require(session, actor, Action.MANAGE_PERSONAL_DATA, now=now)
+    keys = session.exec(
+        select(ConsentDocument.reference_key).where(ConsentDocument.team_id == actor.team_id).distinct()
+    ).all()
+    rows = session.exec(
+        select(Message.id, Message.title, Campaign.name, Message.status, Message.consent_reference)
+        .add_columns(Message.created_by_membership_id)
+        .join(Campaign, Campaign.id == Message.campaign_id)
+        .where(
+            Message.team_id == actor.team_id,
+            Message.consent_reference != "",
+            Message.status != MessageStatus.ARCHIVED,
+        )
+        .order_by(col(Message.id))
+    ).all()
+    names = _names(session, actor.team_id)
+    return [
+        MissingForm(
+            message_id=row[0],
+            title=row[1],
+            campaign=row[2],
+            status=row[3],
+            reference=row[4],
+            written_by=names.get(row[5], "—"),
+        )
+        for row in rows
+        if not any(cites(row[4], key) for key in keys)
+    ]

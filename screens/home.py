@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from planner import campaigns, members, review
+from planner import campaigns, consent, members, review
 from planner.policy import Action, allows
 from planner.themes import catalog
 from planner.wording import count
@@ -29,6 +29,12 @@ if allows(me.role, Action.EDIT_MESSAGES):
     if changes:
         line = f"**{count(changes, 'message')}** came back with changes requested"
         waiting.append((line, "screens/inbox.py", ":material/inbox:"))
+if allows(me.role, Action.MANAGE_PERSONAL_DATA):
+    missing = call(consent.missing_forms, readonly=True).value or []
+    if missing:
+        verb = "cites" if len(missing) == 1 else "cite"
+        line = f"**{count(len(missing), 'message')}** {verb} a consent form not on file"
+        waiting.append((line, "screens/privacy.py", ":material/lock_person:"))
 active = call(campaigns.campaign_choices, readonly=True, statuses=["active"]).value or []
 if waiting or active:
     with st.container(border=True):

@@ -4,6 +4,7 @@ import streamlit as st
 
 from planner import consent, members
 from planner.wording import count
+from ui import labels
 from ui.calls import call
 from ui.session import actor
 from ui.text import plain
@@ -31,10 +32,34 @@ st.caption(
     "10 MB; the type is read from the file's content, and the file gets a name made by the server, so a person's "
     "name in the original file name is never kept. Every upload, download and deletion is recorded."
 )
+missing = call(consent.missing_forms, readonly=True).value or []
+if missing:
+    st.warning(
+        f"**{count(len(missing), 'message')}** {'cites' if len(missing) == 1 else 'cite'} a consent form that is "
+        "not on file. Ask the drafter for the "
+        "signed form and upload it under the reference the message gives, before the post goes out.",
+        icon=":material/pending:",
+    )
+    st.dataframe(
+        [
+            {
+                "Message": m.title,
+                "Campaign": m.campaign,
+                "Status": labels.status(m.status),
+                "Written by": m.written_by,
+                "Consent reference in the message": m.reference,
+            }
+            for m in missing
+        ],
+        hide_index=True,
+        placeholder="—",
+        width="stretch",
+    )
 roster = call(members.list_members, readonly=True).value or []
 names = {m.membership_id: f"{m.display_name} ({m.username})" for m in roster}
 documents = call(consent.list_documents, readonly=True).value or []
 if documents:
+    st.markdown("**On file**")
     st.dataframe(
         [
             {

@@ -389,6 +389,7 @@ CASES = [
         ADMINS,
         lambda s, a, t: consent.delete_document(s, actor=a, now=NOW, document_id=_consent_document(s, t)),
     ),
+    Case("consent.missing_forms", ADMINS, lambda s, a, t: consent.missing_forms(s, actor=a, now=NOW), False),
     Case("consent.on_file", EVERYONE, lambda s, a, t: consent.on_file(s, actor=a, now=NOW, reference="CF-1"), False),
     Case("accounts.list_my_sessions", EVERYONE, lambda s, a, t: accounts.list_my_sessions(s, actor=a, now=NOW), False),
     Case(

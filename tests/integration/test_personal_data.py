@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
-from planner import accounts, audit, campaigns, consent, members, messages
+from planner import accounts, audit, campaigns, consent, members, messages, review
 from planner.errors import Conflict, NotFound, PermissionDenied, SessionExpired, ValidationFailed
 from planner.models import AuditEvent, ConsentDocument, LoginSession, Membership, PersonalDetail, Role, User
 from planner.policy import load_actor
@@ -115,6 +115,36 @@ def test_uploading_opening_and_deleting_are_recorded_with_ids_and_fingerprints_o
 
 
 # ---- erasure -------------------------------------------------------------------------------------
+
+
+def test_the_admin_sees_which_live_messages_cite_a_form_not_on_file_until_it_is_uploaded(session, admin, drafter):
+    plan = campaigns.create_campaign(
+        session, actor=drafter, now=NOW, name="Grief", start_date=date(2027, 1, 1), end_date=date(2027, 2, 1)
+    )
+
+    def message(title, reference):
+        made = messages.create_message(
+            session, actor=drafter, now=NOW, campaign_id=plan.id, title=title, consent_reference=reference
+        )
+        return made.id
+
+    waiting = message("A brother in Kabul", "Consent form CF-2026-031, signed 9 November; kept by the admin")
+    message("No one featured", "")
+    gone = message("Archived story", "Consent form CF-2026-099")
+    review.archive(session, actor=admin, now=NOW, message_id=gone)
+    upload(session, admin, reference="CF-2026-032")  # a form for another reference
+
+    missing = consent.missing_forms(session, actor=admin, now=NOW)
+    assert [(m.message_id, m.title, m.campaign, m.status, m.written_by) for m in missing] == [
+        (waiting, "A brother in Kabul", "Grief", "draft", drafter.display_name)
+    ]
+    away_admin = make_member(session, make_team(session, "away", "Away"), Role.ADMIN, username="away-admin")
+    assert consent.missing_forms(session, actor=away_admin, now=NOW) == []
+
+    upload(session, admin, data=PNG, reference="cf-2026-031")
+    assert consent.missing_forms(session, actor=admin, now=NOW) == []
+    with pytest.raises(PermissionDenied):
+        consent.missing_forms(session, actor=drafter, now=NOW)
 
 
 @pytest.fixture

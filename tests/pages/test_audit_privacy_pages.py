@@ -149,7 +149,10 @@ def test_an_admin_uploads_a_consent_form_and_a_drafter_sees_only_that_it_is_on_f
     assert "No signed consent form on file for this reference yet" in texts(drafters_studio())
     at = log_in(new_app(), "admin")
     at.switch_page("screens/privacy.py").run()
-    assert len(table(at)) == len(demo_consent.FORMS)  # the demo's sample forms
+    assert "1 message cites a consent form that is not on file" in texts(at).replace("**", "")
+    chase = at.dataframe[0].value
+    assert list(chase["Message"]) == [message.title] and "CF-2026-042" in chase.iloc[0, -1]
+    assert len(at.dataframe[1].value) == len(demo_consent.FORMS)  # the demo's sample forms
     at.text_input(key="privacy.upload.reference.0").input("CF-2026-042")
     at.file_uploader(key="privacy.upload.file.0").set_value(("Shazia Bibi consent.pdf", PDF, "application/pdf"))
     at.button(key="FormSubmitter:privacy.upload.0-Keep on file").click().run()
@@ -157,6 +160,7 @@ def test_an_admin_uploads_a_consent_form_and_a_drafter_sees_only_that_it_is_on_f
     with db.session(readonly=True) as s:
         stored = s.exec(select(ConsentDocument).where(ConsentDocument.reference == "CF-2026-042")).one()
     assert stored.media_type == "application/pdf" and stored.content == PDF and "Shazia" not in stored.file_name
+    assert "not on file" not in texts(at)  # nothing left to chase
     assert stored.file_name in list(table(at)["File"])
 
     at.selectbox(key="privacy.document").set_value(stored.id)

@@ -148,6 +148,7 @@ def test_logging_out_returns_to_the_log_in_screen(app_db):
     [
         ("drafter", "1 message came back with changes requested", "inbox"),
         ("facilitator", "messages waiting for your review", "review"),
+        ("admin", "1 message cites a consent form not on file", "privacy"),
     ],
 )
 def test_the_home_page_links_to_what_needs_the_member_today_in_a_line_a_phone_shows_whole(
