@@ -7,8 +7,8 @@ it found, with the vendored packages it brings (measured on this machine: 17 MB 
 Setuptools is also dropping it.
 
 So the library is imported with a stand-in that answers that one call from the standard library's
-``importlib.resources``. The stand-in is in ``sys.modules`` only while the import runs, so nothing else
-ever sees it; where the real ``pkg_resources`` is already loaded, it is used as it is.
+``importlib.resources``. The stand-in is in ``sys.modules`` only while that import runs, once, when the
+planner's modules are first loaded; where the real ``pkg_resources`` is already loaded, it is used as it is.
 """
 
 from __future__ import annotations
