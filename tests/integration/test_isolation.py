@@ -475,6 +475,7 @@ CASES = [
     ),
     # consent documents
     Case("consent.list_documents", lambda s, a, o, t: consent.list_documents(s, actor=a, now=NOW), "team"),
+    Case("consent.missing_forms", lambda s, a, o, t: consent.missing_forms(s, actor=a, now=NOW), "team"),
     Case(
         "consent.upload_document",
         lambda s, a, o, t: consent.upload_document(s, actor=a, now=NOW, data=PNG + b"new", reference="CF-new"),
