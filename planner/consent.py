@@ -249,10 +249,14 @@ def cites(message_reference: str, document_key: str) -> bool:
 def on_file(session: Session, *, actor: Actor, now: datetime, reference: str) -> bool:
     """Whether a signed document is on file for a consent reference: all a drafter or reviewer learns."""
     actor = require(session, actor, Action.VIEW_MESSAGES, now=now)
-    keys = session.exec(
-        select(ConsentDocument.reference_key).where(ConsentDocument.team_id == actor.team_id).distinct()
+    return any(cites(reference, key) for key in _reference_keys(session, actor.team_id))
+
+
+def _reference_keys(session: Session, team_id: int) -> list[str]:
+    """The folded references of the team's documents on file."""
+    return session.exec(
+        select(ConsentDocument.reference_key).where(ConsentDocument.team_id == team_id).distinct()
     ).all()
-    return any(cites(reference, key) for key in keys)
 
 
 class MissingForm(BaseModel):
@@ -270,12 +274,16 @@ def missing_forms(session: Session, *, actor: Actor, now: datetime) -> list[Miss
     """Messages not archived whose consent reference names no document on file, for the admin to chase:
     the form should be on file before the post goes out. Oldest message first."""
     actor = require(session, actor, Action.MANAGE_PERSONAL_DATA, now=now)
-    keys = session.exec(
-        select(ConsentDocument.reference_key).where(ConsentDocument.team_id == actor.team_id).distinct()
-    ).all()
+    keys = _reference_keys(session, actor.team_id)
     rows = session.exec(
-        select(Message.id, Message.title, Campaign.name, Message.status, Message.consent_reference)
-        .add_columns(Message.created_by_membership_id)
+        select(
+            Message.id,
+            Message.title,
+            Campaign.name,
+            Message.status,
+            Message.consent_reference,
+            Message.created_by_membership_id,
+        )
         .join(Campaign, Campaign.id == Message.campaign_id)
         .where(
             Message.team_id == actor.team_id,
@@ -287,13 +295,13 @@ def missing_forms(session: Session, *, actor: Actor, now: datetime) -> list[Miss
     names = _names(session, actor.team_id)
     return [
         MissingForm(
-            message_id=row[0],
-            title=row[1],
-            campaign=row[2],
-            status=row[3],
-            reference=row[4],
-            written_by=names.get(row[5], "—"),
+            message_id=message_id,
+            title=title,
+            campaign=campaign,
+            status=status,
+            reference=reference,
+            written_by=names.get(author, "—"),
         )
-        for row in rows
-        if not any(cites(row[4], key) for key in keys)
+        for message_id, title, campaign, status, reference, author in rows
+        if not any(cites(reference, key) for key in keys)
     ]
