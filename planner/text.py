@@ -31,7 +31,7 @@ No library passes every required case, so the work is split where the evidence p
 Known limits of the library: its emoji list is Unicode 12.0 (2019). An emoji sequence added later, such as
 a skin tone on a 2021 emoji, counts as its parts (2 + 2) rather than as one emoji (2), so X's count can be
 slightly high, never low. It reads its emoji list through ``pkg_resources``, which it does not declare and
-which costs 17 MB per process: planner.twitter_library loads it with a stand-in instead.
+which stays loaded in every process: planner.twitter_library loads it with a stand-in instead.
 """
 
 from __future__ import annotations
