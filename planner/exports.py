@@ -41,12 +41,14 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event
 
 from planner.languages import Language
 from planner.twitter_library import extract_urls_with_indices
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PAKISTAN = ZoneInfo("Asia/Karachi")
 AFGHANISTAN = ZoneInfo("Asia/Kabul")
@@ -163,7 +165,13 @@ def sanitise_slug(team_slug: str) -> str:
 
 
 def to_ics(posts: Iterable[ExportPost], *, now: datetime) -> bytes:
-    """The plan as an RFC 5545 calendar: one 15-minute event per post, stable UID per post."""
+    """The plan as an RFC 5545 calendar: one 15-minute event per post, stable UID per post.
+
+    icalendar is imported here, not with the module: it holds about 8 MB, and most processes never build a
+    calendar file.
+    """
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -175,6 +183,8 @@ def to_ics(posts: Iterable[ExportPost], *, now: datetime) -> bytes:
 
 
 def _event(post: ExportPost, stamp: datetime) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"post-{post.post_id}@{sanitise_slug(post.team_slug)}.planner")
     event.add("dtstamp", stamp)

@@ -3,12 +3,15 @@
 import csv
 import io
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from icalendar import Calendar
 
+from planner.config import ROOT
 from planner.exports import (
     MAX_ROWS_PER_FILE,
     PLAN_COLUMNS,
@@ -423,3 +426,19 @@ def test_posts_are_normalised_to_utc():
     post = make_post(scheduled_at=datetime(2026, 11, 23, 14, 30, tzinfo=PKT))
     assert post.scheduled_at == TOMORROW and post.scheduled_at.tzinfo is UTC
     assert replace(post, post_id=8).scheduled_at.tzinfo is UTC
+
+
+def test_a_server_process_holds_icalendar_only_once_it_builds_a_calendar_file():
+    """icalendar costs about 8 MB a process; the app's pages and services load without it, and the first
+    calendar file still builds."""
+    script = (
+        "import sys\n"
+        "import ui.session, planner.posts, planner.report, planner.audit\n"
+        "assert 'icalendar' not in sys.modules, 'icalendar was loaded with the app'\n"
+        "from datetime import UTC, datetime\n"
+        "from planner.exports import to_ics\n"
+        "print(to_ics([], now=datetime(2026, 11, 22, tzinfo=UTC)).decode().splitlines()[0])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "BEGIN:VCALENDAR"
