@@ -96,7 +96,7 @@ def create_message(page: Page, title: str, core_idea: str, campaign: str = ACTIV
     expect(page.get_by_role("heading", name="New message")).to_be_visible()
     page.get_by_role("textbox", name="Working title").fill(title)
     page.get_by_role("textbox", name="Core idea").fill(core_idea)
-    page.get_by_text("Counter", exact=True).click()
+    page.get_by_role("radiogroup", name="Narrative").get_by_text("Counter", exact=True).click()
     page.get_by_role("button", name="Create message").click()
     expect(page.get_by_role("heading", name="Variants")).to_be_visible()
     expect(page.get_by_text("Not yet submitted.")).to_be_visible()
