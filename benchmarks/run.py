@@ -1,19 +1,18 @@
 """The benchmark behind `make bench` and `python -m planner bench [--quick] [--json PATH]`.
 
-It builds a seeded synthetic workload (200 campaigns, 50,000 posts, a 1,000,000-row Facebook export
-of daily rows; a tenth of that with --quick) in a temporary SQLite database, then measures, each as
-the median of several runs:
+It builds a seeded synthetic workload (200 campaigns, 50,000 posts, a 1,000,000-row Facebook export of
+daily rows; a tenth of that with --quick) in a temporary SQLite database and measures, each as the median
+of several runs, in two processes of their own:
 
-- import throughput through the real import path (parse, validate, match to posts, idempotent upsert)
-  and its ratio to raw sqlite3 `executemany` of the very rows the import stored (every column, what
-  each figure counts for included) into an empty table with the same indexes, in this run;
-- re-importing the same file, against the first import;
-- the dashboard's queries: one campaign's reach by theme and week, and the team's by platform and
-  language (also on PostgreSQL when PLANNER_BENCH_POSTGRES_URL or --postgres names a database);
-- warm reruns of the Reach and Calendar pages through AppTest against an empty page, and the peak
-  memory of the process serving them (in a process of its own).
+- benchmarks/data.py: import throughput through the real import path and its ratio to raw sqlite3
+  `executemany` in the same run, re-importing the same file, and the dashboard's queries (also on
+  PostgreSQL when PLANNER_BENCH_POSTGRES_URL or --postgres names a database);
+- benchmarks/reruns.py: warm reruns of the Reach and Calendar pages through AppTest against an empty page,
+  and the peak memory of the process serving them.
 
-Targets are checked and reported, never asserted in tests: timings on shared machines vary.
+This process only starts them and prints the table: it loads none of the libraries whose memory the
+second one measures (see _drop_cached_libraries). Targets are checked and reported, never asserted in
+tests: timings on shared machines vary.
 """
 
 from __future__ import annotations
@@ -22,24 +21,13 @@ import argparse
 import json
 import os
 import platform
-import sqlite3
-import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
-from time import perf_counter
 
-from sqlalchemy import delete, text
-from sqlmodel import Session
-
-from benchmarks import workload
-from planner import dashboard, db, reach, schema
-from planner.models import ReachFigure, ReachImport
-
-NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-BIG = 1024 * 1024 * 1024
+ROOT = Path(__file__).resolve().parent.parent
 
 TARGETS = {
     "import_ratio_vs_sqlite3": (">=", 0.5),
@@ -52,106 +40,49 @@ TARGETS = {
 }
 
 
-def _median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
-def _clear_reach(engine) -> None:
-    with Session(engine) as s:
-        s.execute(delete(ReachFigure))
-        s.execute(delete(ReachImport))
-        s.commit()
-
-
-def _import(engine, world: workload.World, data: bytes) -> tuple[float, reach.ImportReport]:
-    with Session(engine, expire_on_commit=False) as s:
-        started = perf_counter()
-        report = reach.import_file(s, team_id=world.team_id, membership_id=None, now=NOW, data=data, max_bytes=BIG)
-        return perf_counter() - started, report
-
-
-def _stored_rows(engine) -> tuple[list[str], list[tuple]]:
-    """The reach rows exactly as the import stored them, every column but the id."""
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute("SELECT * FROM reach_figure ORDER BY id")
-        names = [column[0] for column in cursor.description]
-        keep = [i for i, name in enumerate(names) if name != "id"]
-        rows = [tuple(row[i] for i in keep) for row in cursor.fetchall()]
-    finally:
-        connection.close()
-    return [names[i] for i in keep], rows
-
-
-def _raw_sqlite(engine, runs: int) -> float:
-    """Raw sqlite3 executemany of the rows the import stored, into the same emptied table of the same file.
-
-    Same file, indexes and settings as the import's (WAL, synchronous=NORMAL), starting as the import did from
-    a table just emptied: only the work done before the rows reach SQLite differs.
-    """
-    names, rows = _stored_rows(engine)
-    insert = f"INSERT INTO reach_figure ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"  # noqa: S608
-    path = engine.url.database
-    times = []
-    for _ in range(runs):
-        _clear_reach(engine)
-        connection = sqlite3.connect(path)
-        connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("PRAGMA foreign_keys=OFF")  # the ledger rows were cleared with the figures
-        started = perf_counter()
-        connection.executemany(insert, rows)
-        connection.commit()
-        times.append(perf_counter() - started)
-        connection.close()
-    _clear_reach(engine)
-    return _median(times)
-
-
-def _query_ms(engine, world: workload.World, runs: int) -> tuple[float, float]:
-    campaign = world.campaign_ids[len(world.campaign_ids) // 2]
-    one = dashboard.Filters(campaign_id=campaign)
-    everything = dashboard.Filters()
-    campaign_times, team_times = [], []
-    with Session(engine) as s:
-        for _ in range(runs):
-            started = perf_counter()
-            dashboard.theme_weeks(s, team_id=world.team_id, filters=one)
-            campaign_times.append((perf_counter() - started) * 1000)
-            started = perf_counter()
-            dashboard.platform_languages(s, team_id=world.team_id, filters=everything)
-            team_times.append((perf_counter() - started) * 1000)
-    return round(_median(campaign_times), 1), round(_median(team_times), 1)
-
-
-def _reruns(url: str, runs: int) -> dict[str, float]:
-    done = subprocess.run(  # noqa: S603 - our own module, no shell
-        [sys.executable, "-m", "benchmarks.reruns", url, str(runs)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parent.parent,
+def _shared_libraries() -> list[Path]:
+    """The compiled libraries installed beside this interpreter's packages (pyarrow's, numpy's, pandas'...)."""
+    folders = {Path(sysconfig.get_paths()[name]) for name in ("purelib", "platlib")}
+    return sorted(
+        path
+        for folder in folders
+        for path in folder.rglob("*.so*")
+        if path.is_file() and not path.is_symlink() and (path.suffix == ".so" or ".so." in path.name)
     )
+
+
+def _drop_cached_libraries() -> int | None:
+    """Ask the kernel to drop its cached pages of the installed libraries; how many files, None where it cannot.
+
+    The serving process's memory counts the pages of libraries it maps, and how many it maps depends on how
+    those pages came into the page cache: Linux (6.18 with ext4 here) keeps a file that pip has just written
+    in large pieces and maps a whole piece at a time, so a fresh installation measured 36 MB more than the
+    same files read back from disk (324 against 288 MB: same code, same database). Dropping them first
+    measures every installation as a server finds its libraries after the machine restarts, whenever pip
+    ran. The kernel keeps pages some process maps, which is why this process loads none of these libraries.
+    """
+    if not hasattr(os, "posix_fadvise"):
+        return None
+    libraries = _shared_libraries()
+    for path in libraries:
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)  # written pages must reach the disk before they can be dropped
+            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(descriptor)
+    return len(libraries)
+
+
+def _child(module: str, *arguments: str, capture: bool = False) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - our own modules, no shell
+        [sys.executable, "-m", module, *arguments], capture_output=capture, text=True, check=True, cwd=ROOT
+    )
+
+
+def _pages(url: str, runs: int) -> dict[str, float]:
+    done = _child("benchmarks.reruns", url, str(runs), capture=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _postgres(url: str, size: workload.Size, data_runs: int) -> dict[str, float]:
-    engine = db.build_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    schema.upgrade(engine, backup_first=False)
-    world = workload.seed(engine, size, now=NOW)
-    seconds, _ = _import(engine, world, workload.facebook_daily_export(world, size))
-    with engine.begin() as connection:
-        connection.execute(text("ANALYZE"))
-    campaign_ms, team_ms = _query_ms(engine, world, data_runs)
-    engine.dispose()
-    return {
-        "postgres_import_rows_per_s": round(size.daily_rows / seconds),
-        "postgres_campaign_query_ms": campaign_ms,
-        "postgres_team_query_ms": team_ms,
-    }
 
 
 def _met(name: str, value: float) -> str:
@@ -163,41 +94,23 @@ def _met(name: str, value: float) -> str:
 
 
 def run(quick: bool = False, json_path: Path | None = None, postgres: str | None = None, runs: int = 3) -> dict:
-    size = workload.Size().scaled(0.1) if quick else workload.Size()
-    figures: dict[str, float | str] = {}
     with tempfile.TemporaryDirectory(prefix="planner-bench-") as folder:
-        url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        engine = db.build_engine(url)
-        schema.upgrade(engine, backup_first=False)
-        print(f"Workload: {size.campaigns} campaigns, {size.posts:,} posts, {size.daily_rows:,} daily reach rows")
-        world = workload.seed(engine, size, now=NOW)
-        data = workload.facebook_daily_export(world, size)
-        print(f"Export file: {len(data) / 1e6:.0f} MB")
-        import_times = []
-        for run_number in range(runs):
-            _clear_reach(engine)
-            seconds, report = _import(engine, world, data)
-            if report.refused or report.inserted != report.rows:
-                shown = report.model_dump(exclude={"preview", "matched_post_ids"})
-                raise SystemExit(f"import went wrong: {shown}")
-            rows = report.rows
-            import_times.append(seconds)
-            print(f"  import {run_number + 1}: {seconds:.2f} s")
-        reimport_times = [_import(engine, world, data)[0] for _ in range(runs)]
-        raw = _raw_sqlite(engine, runs)
-        _import(engine, world, data)  # the baseline emptied the table: the queries and pages need the figures
-        first = _median(import_times)
-        figures["import_rows"] = rows
-        figures["import_rows_per_s"] = round(rows / first)
-        figures["import_ratio_vs_sqlite3"] = round(raw / first, 3)
-        figures["reimport_ratio"] = round(_median(reimport_times) / first, 4)
-        figures["campaign_query_ms"], figures["team_query_ms"] = _query_ms(engine, world, max(runs, 7))
-        engine.dispose()
-        figures.update(_reruns(url, max(runs, 7)))
-        figures["dashboard_rerun_vs_empty"] = round(figures["dashboard_rerun_ms"] / figures["empty_rerun_ms"], 2)
-        figures["calendar_rerun_vs_empty"] = round(figures["calendar_rerun_ms"] / figures["empty_rerun_ms"], 2)
-        if postgres:
-            figures.update(_postgres(postgres, size, max(runs, 7)))
+        _child("benchmarks.data", folder, "quick" if quick else "full", str(runs), *([postgres] if postgres else []))
+        figures = json.loads((Path(folder) / "data.json").read_text("utf-8"))
+        url = figures.pop("url")
+        page_runs = max(runs, 7)
+        # Memory as this installation's libraries happen to sit in the page cache, then as read from disk.
+        as_found = _pages(url, page_runs)
+        dropped = _drop_cached_libraries()
+        if dropped is not None:
+            print(f"Dropped the page cache of {dropped} installed libraries before measuring the pages (README).")
+        pages = _pages(url, page_runs)
+    postgres_figures = {name: figures.pop(name) for name in list(figures) if name.startswith("postgres_")}
+    figures.update(pages)
+    figures["peak_rss_mb_before_the_drop"] = as_found["peak_rss_mb"]
+    figures["dashboard_rerun_vs_empty"] = round(figures["dashboard_rerun_ms"] / figures["empty_rerun_ms"], 2)
+    figures["calendar_rerun_vs_empty"] = round(figures["calendar_rerun_ms"] / figures["empty_rerun_ms"], 2)
+    figures.update(postgres_figures)
     figures["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     figures["quick"] = quick
     print()
