@@ -59,7 +59,8 @@ def _drop_cached_libraries() -> int | None:
     in large pieces and maps a whole piece at a time, so a fresh installation measured 36 MB more than the
     same files read back from disk (324 against 288 MB: same code, same database). Dropping them first
     measures every installation as a server finds its libraries after the machine restarts, whenever pip
-    ran. The kernel keeps pages some process maps, which is why this process loads none of these libraries.
+    ran. The kernel keeps pages some process maps, which is why this process loads none of these libraries
+    and `python -m planner bench`, which has, becomes this process by exec rather than starting it.
     """
     if not hasattr(os, "posix_fadvise"):
         return None

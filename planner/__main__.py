@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import subprocess
+import os
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -308,13 +308,16 @@ def parser() -> argparse.ArgumentParser:
 
 def _bench(args: argparse.Namespace) -> int:
     # The benchmark lives beside the app (benchmarks/): it drives the pages through Streamlit's AppTest,
-    # which the domain package itself never imports. It runs in a fresh interpreter: this one has loaded
-    # pyarrow, whose pages the benchmark drops from the page cache before measuring memory (benchmarks/run.py).
+    # which the domain package itself never imports. This process becomes a fresh interpreter running it
+    # (exec, not a child): it has loaded pyarrow, and the benchmark drops pyarrow's pages from the page cache
+    # before measuring memory, which the kernel refuses for pages a living process maps (benchmarks/run.py).
     argv = ["--runs", str(args.runs)] + (["--quick"] if args.quick else [])
-    argv += ["--json", str(args.json)] if args.json else []
+    argv += ["--json", str(args.json.resolve())] if args.json else []
     argv += ["--postgres", args.postgres] if args.postgres else []
-    root = Path(__file__).resolve().parent.parent
-    return subprocess.run([sys.executable, "-m", "benchmarks.run", *argv], cwd=root, check=False).returncode  # noqa: S603
+    sys.stdout.flush()
+    os.chdir(Path(__file__).resolve().parent.parent)
+    os.execv(sys.executable, [sys.executable, "-m", "benchmarks.run", *argv])  # noqa: S606 - our own module
+    return 1  # not reached: execv replaces this process
 
 
 def main(argv: list[str] | None = None) -> int:
