@@ -249,11 +249,11 @@ def cites(message_reference: str, document_key: str) -> bool:
 def on_file(session: Session, *, actor: Actor, now: datetime, reference: str) -> bool:
     """Whether a signed document is on file for a consent reference: all a drafter or reviewer learns."""
     actor = require(session, actor, Action.VIEW_MESSAGES, now=now)
-    return any(cites(reference, key) for key in _reference_keys(session, actor.team_id))
+    return any(cites(reference, key) for key in references_on_file(session, actor.team_id))
 
 
-def _reference_keys(session: Session, team_id: int) -> list[str]:
-    """The folded references of the team's documents on file."""
+def references_on_file(session: Session, team_id: int) -> list[str]:
+    """The folded references of the team's documents on file (for services that checked their actor)."""
     return session.exec(
         select(ConsentDocument.reference_key).where(ConsentDocument.team_id == team_id).distinct()
     ).all()
@@ -274,7 +274,7 @@ def missing_forms(session: Session, *, actor: Actor, now: datetime) -> list[Miss
     """Messages not archived whose consent reference names no document on file, for the admin to chase:
     the form should be on file before the post goes out. Oldest message first."""
     actor = require(session, actor, Action.MANAGE_PERSONAL_DATA, now=now)
-    keys = _reference_keys(session, actor.team_id)
+    keys = references_on_file(session, actor.team_id)
     rows = session.exec(
         select(
             Message.id,

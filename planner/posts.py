@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from pydantic import BaseModel
 from sqlmodel import Session, col, select, update
 
-from planner import audit, exports, reach_counted
+from planner import audit, consent, exports, reach_counted
 from planner.errors import Conflict, NotFound, ValidationFailed
 from planner.inputs import clean_text
 from planner.models import (
@@ -90,6 +90,8 @@ class Schedulable(BaseModel):
     platform: str
     language: str
     channels: list[ChannelRead]
+    consent_reference: str = ""
+    consent_form_on_file: bool = True  # whether the admin holds the signed form the reference names
 
 
 # ---- channels ----------------------------------------------------------------------------------
@@ -292,6 +294,7 @@ def schedulable(session: Session, *, actor: Actor, now: datetime, campaign_id: i
     if campaign_id is not None:
         query = query.where(Message.campaign_id == campaign_id)
     channels = list_channels(session, actor=actor, now=now)
+    held = consent.references_on_file(session, actor.team_id)
     return [
         Schedulable(
             variant_id=variant.id,
@@ -302,6 +305,9 @@ def schedulable(session: Session, *, actor: Actor, now: datetime, campaign_id: i
             platform=variant.platform,
             language=variant.language,
             channels=[c for c in channels if c.platform == variant.platform and c.active],
+            consent_reference=message.consent_reference,
+            consent_form_on_file=not message.consent_reference.strip()
+            or any(consent.cites(message.consent_reference, key) for key in held),
         )
         for variant, message, campaign_name in session.exec(query).all()
     ]

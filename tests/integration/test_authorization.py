@@ -411,6 +411,7 @@ UNGUARDED |= {"audit.record", "audit.event_hash", "audit.verify"}
 UNGUARDED |= {"audit.action_label", "audit.subject_label", "audit.describe_details"}
 UNGUARDED |= {"consent.sniff", "consent.reference_key", "consent.cites"}  # pure
 UNGUARDED |= {"consent.delete_documents_about"}  # inside members.erase_personal_data
+UNGUARDED |= {"consent.references_on_file"}  # inside posts.schedulable, on_file and missing_forms
 # The trusted path under dashboard/stamp, the report and the benchmark; pure helpers:
 UNGUARDED |= {"dashboard.build", "dashboard.suggestions", "dashboard.theme_weeks", "dashboard.platform_languages"}
 UNGUARDED |= {"report.build_report", "report.plotly_library"}  # the CLI's trusted path; pure

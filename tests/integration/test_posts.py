@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from planner import messages, posts, review
+from planner import consent, messages, posts, review
 from planner.errors import Conflict, NotFound, ValidationFailed
 from planner.models import MessageStatus, PostStatus, Role
 from tests.conftest import NOW, make_member, make_team
@@ -74,6 +74,33 @@ def test_only_approved_messages_can_be_scheduled(session, drafter, approved, pag
     )
     with pytest.raises(ValidationFailed, match="approved"):
         schedule(session, drafter, draft, page)
+
+
+def test_a_message_whose_signed_consent_form_is_not_on_file_is_flagged_for_whoever_schedules_it(
+    session, team, drafter, admin, page
+):
+    featured = approved_message(
+        session,
+        team,
+        drafter,
+        platform="facebook",
+        language="en",
+        body="Gul lost her brother in Kabul; she asked us to tell his story.",
+        title="A brother in Kabul",
+        features_person=True,
+        consent_reference="Consent form CF-2026-061, signed by Gul, 2 November 2026",
+    )
+    (option,) = posts.schedulable(session, actor=drafter, now=NOW)
+    assert option.variant_id == featured.variants[0].id
+    assert not option.consent_form_on_file
+    assert option.consent_reference.startswith("Consent form CF-2026-061")
+
+    consent.upload_document(
+        session, actor=admin, now=NOW, data=b"%PDF-1.7\n%%EOF\n", reference="cf-2026-061", person_label="Gul"
+    )
+    (option,) = posts.schedulable(session, actor=drafter, now=NOW)
+    assert option.consent_form_on_file
+    assert schedule(session, drafter, featured, page)  # a warning to the scheduler, never a block
 
 
 def test_a_past_time_is_refused(session, drafter, approved, page):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from planner import db
-from planner.models import Channel, Post, PostStatus
+from planner.models import Channel, Message, Post, PostStatus, Variant
 from planner.timing import local
 from tests.pages.conftest import log_in, new_app, texts
 
@@ -36,6 +36,24 @@ def test_a_coordinator_schedules_a_post_and_sees_it_on_the_calendar_in_both_time
     assert local(newest.scheduled_at, "Asia/Kabul").strftime("%H:%M") == "18:00"
     shown = texts(at)
     assert "18:30 PKT · 18:00 AFT" in shown  # the post panel opens on the new post, in both local times
+
+
+def test_scheduling_a_message_whose_signed_consent_form_is_not_on_file_warns_and_names_the_form(app_db):
+    at = open_calendar("drafter", "schedule")
+    assert "The signed consent form is not on file" not in texts(at)  # the demo admin holds every approved one
+    with db.session() as s:
+        variant = s.get(Variant, at.selectbox(key="calendar.new.variant").value)
+        message = s.get(Message, variant.message_id)
+        message.consent_reference = "Consent form CF-2026-977, signed by Gul's brother, 2 November 2026"
+        s.add(message)
+        s.commit()
+    at.run()
+    shown = texts(at)
+    assert "The signed consent form is not on file" in shown
+    assert "CF-2026-977" in shown
+    at.button(key="FormSubmitter:calendar.new-Schedule").click().run()  # a warning, not a block
+    with db.session(readonly=True) as s:
+        assert s.exec(select(Post).where(Post.variant_id == variant.id)).first() is not None
 
 
 def test_a_past_time_is_refused_and_says_why(app_db):
