@@ -130,9 +130,9 @@ def schedule_a_post(campaign_id: int | None) -> None:
     option = by_id[variant_id]
     if not option.consent_form_on_file:
         st.warning(
-            f"**The signed consent form is not on file.** This message features a person, and the admin does not "
-            f"hold the form its consent reference names ({plain(option.consent_reference)}). Ask the drafter to "
-            "hand it over before the post goes out.",
+            f"**The signed consent form is not on file.** This message features a person, and the team admin does "
+            f"not yet hold the form its consent reference names ({plain(option.consent_reference)}). Make sure the "
+            "form reaches the admin before the post goes out.",
             icon=":material/assignment_late:",
         )
     if not option.channels:
