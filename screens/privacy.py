@@ -12,6 +12,7 @@ from ui.text import plain
 OPENED = "privacy.opened"  # (document id, file) prepared for download
 ERASED = "privacy.erased"  # the last erasure's report, shown once
 UPLOADS = "privacy.upload.generation"  # a new generation empties the upload form after a success
+JUST_KEPT = "privacy.kept"  # the document just uploaded: the next run chooses it under "Document"
 LABELS = {"reference": "Consent reference", "person_label": "Person", "file": "File", "confirm_username": "Username"}
 
 actor()  # the log-in screen, never content, for a tab without a live session
@@ -80,6 +81,8 @@ if documents:
         width="stretch",
     )
     by_id = {d.id: d for d in documents}
+    if (kept := st.session_state.pop(JUST_KEPT, None)) in by_id:
+        st.session_state["privacy.document"] = kept
     chosen = st.selectbox(
         "Document",
         list(by_id),
@@ -141,15 +144,18 @@ with st.form(f"privacy.upload.{generation}"):
     if st.form_submit_button("Keep on file", type="primary", icon=":material/upload:"):
         if upload is None:
             st.error("Choose the file of the signed form first.")
-        elif call(
-            consent.upload_document,
-            labels=LABELS,
-            data=upload.getvalue(),
-            reference=reference,
-            person_label=person,
-            subject_membership_id=subject,
+        elif (
+            kept := call(
+                consent.upload_document,
+                labels=LABELS,
+                data=upload.getvalue(),
+                reference=reference,
+                person_label=person,
+                subject_membership_id=subject,
+            )
         ).ok:
             st.session_state[UPLOADS] = generation + 1
+            st.session_state[JUST_KEPT] = kept.value.id
             st.toast("The consent document is on file.", icon=":material/check:")
             st.rerun()
 
