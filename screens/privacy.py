@@ -45,10 +45,10 @@ if missing:
         [
             {
                 "Message": m.title,
-                "Campaign": m.campaign,
-                "Status": labels.status(m.status),
-                "Written by": m.written_by,
                 "Consent reference in the message": m.reference,
+                "Written by": m.written_by,
+                "Status": labels.status(m.status),
+                "Campaign": m.campaign,
             }
             for m in missing
         ],

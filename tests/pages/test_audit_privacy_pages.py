@@ -151,7 +151,7 @@ def test_an_admin_uploads_a_consent_form_and_a_drafter_sees_only_that_it_is_on_f
     at.switch_page("screens/privacy.py").run()
     assert "1 message cites a consent form that is not on file" in texts(at).replace("**", "")
     chase = at.dataframe[0].value
-    assert list(chase["Message"]) == [message.title] and "CF-2026-042" in chase.iloc[0, -1]
+    assert list(chase["Message"]) == [message.title] and "CF-2026-042" in chase.iloc[0, 1]  # beside the title
     assert len(at.dataframe[1].value) == len(demo_consent.FORMS)  # the demo's sample forms
     at.text_input(key="privacy.upload.reference.0").input("CF-2026-042")
     at.file_uploader(key="privacy.upload.file.0").set_value(("Shazia Bibi consent.pdf", PDF, "application/pdf"))
