@@ -44,16 +44,21 @@ def _current_rss_mb() -> float | None:
     return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
 
 
-def _current_file_pages_mb() -> float | None:
-    """How much of the resident memory is pages of files (the libraries, mostly), shared and clean (Linux)."""
+def _status_mb(field: str) -> float | None:
+    """A memory figure of this process from /proc/self/status (Linux; None elsewhere), in MB."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("RssFile:"):
+                if line.startswith(f"{field}:"):
                     return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
     return None
+
+
+def _current_file_pages_mb() -> float | None:
+    """How much of the resident memory is pages of files (the libraries, mostly), shared and clean (Linux)."""
+    return _status_mb("RssFile")
 
 
 def _peak_rss_mb() -> float:
@@ -62,13 +67,9 @@ def _peak_rss_mb() -> float:
     Linux keeps getrusage's ru_maxrss across exec, so a process started by a big one (the benchmark, holding
     the million rows) would report its parent's size at the fork; /proc's VmHWM starts afresh at exec.
     """
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
+    peak = _status_mb("VmHWM")
+    if peak is not None:
+        return peak
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # kilobytes on Linux
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +14,7 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from planner import db, passwords, schema
+from planner.config import ROOT
 from planner.models import LoginSession, Membership, Role, Team, User
 from planner.policy import Actor, load_actor
 
@@ -76,6 +79,13 @@ def concurrent_engine(request, tmp_path):
     db.use_engine(engine)
     yield engine
     db.use_engine(None)
+
+
+def in_a_fresh_process(script: str) -> str:
+    """Run a Python script in a new interpreter at the repository's root; what it printed (it must succeed)."""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
 
 
 def run_at_once(*attempts) -> list[str]:

@@ -1,10 +1,7 @@
 """The benchmark's memory figure: measured with the installed libraries read from disk, whenever pip ran."""
 
-import subprocess
-import sys
-
 from benchmarks.run import _shared_libraries
-from planner.config import ROOT
+from tests.conftest import in_a_fresh_process
 
 
 def test_the_benchmark_drops_the_cached_pages_of_the_libraries_the_serving_process_maps():
@@ -21,6 +18,4 @@ def test_the_process_that_drops_them_maps_none_of_them_itself():
         "import benchmarks.run\n"
         "print(sorted(m for m in ('pyarrow', 'pandas', 'numpy', 'pydantic_core', 'streamlit') if m in sys.modules))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert in_a_fresh_process(script) == "[]"

@@ -3,15 +3,12 @@
 import csv
 import io
 import re
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from icalendar import Calendar
 
-from planner.config import ROOT
 from planner.exports import (
     MAX_ROWS_PER_FILE,
     PLAN_COLUMNS,
@@ -23,6 +20,7 @@ from planner.exports import (
     to_ics,
     to_sprout,
 )
+from tests.conftest import in_a_fresh_process
 
 NOW = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
 TOMORROW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -439,6 +437,4 @@ def test_a_server_process_holds_icalendar_only_once_it_builds_a_calendar_file():
         "from planner.exports import to_ics\n"
         "print(to_ics([], now=datetime(2026, 11, 22, tzinfo=UTC)).decode().splitlines()[0])\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "BEGIN:VCALENDAR"
+    assert in_a_fresh_process(script) == "BEGIN:VCALENDAR"

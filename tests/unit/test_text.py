@@ -1,15 +1,14 @@
 """Measuring drafts in English, Urdu, Pashto and Dari for every platform, and the platform table behind it."""
 
 import dataclasses
-import subprocess
-import sys
 
 import pytest
 import yaml
 
-from planner.config import CONTENT_DIR, ROOT
+from planner.config import CONTENT_DIR
 from planner.errors import ContentError
 from planner.text import PLATFORMS_FILE, Unit, extract_hashtags, load_platforms, measure, platforms
+from tests.conftest import in_a_fresh_process
 
 URDU = "امن ہمارا حق ہے"  # peace is our right
 PASHTO = "سوله زموږ حق دی"  # peace is our right
@@ -276,6 +275,4 @@ def test_x_counting_loads_without_pkg_resources_and_still_knows_its_emoji():
         "assert 'pkg_resources' not in sys.modules, 'pkg_resources was loaded'\n"
         "print(measure('\\U0001f469\\u200d\\U0001f4bb', 'x').count)\n"  # 👩‍💻, one emoji of three code points
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "2"
+    assert in_a_fresh_process(script) == "2"
