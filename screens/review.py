@@ -110,11 +110,12 @@ with right:
             key=f"review.decision.{message.id}",
             help="Required when you request changes or put the message on hold.",
         )
-        approve_col, changes_col = st.columns(2)
-        if approve_col.button(
+        # One button a line: side by side, "Request changes" was cut off in the narrow decision panel.
+        if st.button(
             "Approve",
             type="primary",
             key=f"review.approve.{message.id}",
+            icon=":material/check:",
             disabled=bool(blockers or open_warnings),
             width="stretch",
         ):
@@ -122,11 +123,11 @@ with right:
                 st.session_state.pop(f"review.decision.{message.id}", None)
                 st.toast("Approved.", icon=":material/check:")
                 st.rerun()
-        if changes_col.button("Request changes", key=f"review.changes.{message.id}", width="stretch"):
+        if st.button("Request changes", key=f"review.changes.{message.id}", icon=":material/undo:", width="stretch"):
             if call(review.request_changes, message_id=message.id, comment=note, labels={"comment": "Comment"}).ok:
                 st.session_state.pop(f"review.decision.{message.id}", None)
                 st.rerun()
-        if st.button("Put on hold", key=f"review.hold.{message.id}", icon=":material/pause:"):
+        if st.button("Put on hold", key=f"review.hold.{message.id}", icon=":material/pause:", width="stretch"):
             if call(review.hold, message_id=message.id, comment=note, labels={"comment": "Comment"}).ok:
                 st.rerun()
     review_view.comments(view, can_comment=True)
