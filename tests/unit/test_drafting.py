@@ -26,6 +26,29 @@ def test_keywords_in_any_language_suggest_their_theme_and_say_what_matched(text,
     assert found.get(theme)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Polio knows no border",
+        "پولیو کی کوئی سرحد نہیں",  # Urdu: polio knows no border
+        "د پولې دواړو غاړو ته خواخوږي",  # Pashto: sympathy to both sides of the border
+        "غم مرز نمی‌شناسد",  # Dari: grief knows no border
+        "Sarhad ke dono taraf ek hi dukh",  # Roman Urdu: the same grief on both sides of the border
+    ],
+)
+def test_the_border_alone_does_not_make_a_message_about_trade(text):
+    """Nearly every message here crosses the border; only crossings, closures and trade suggest the theme."""
+    assert "trade-and-livelihoods" not in suggested(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["طورخم بارڈر بند ہونے سے ٹرک کھڑے ہیں", "د تورخم د پولې تړل", "بسته شدن مرز تورخم", "sarhadi tijarat"],
+)
+def test_border_closures_and_crossings_still_suggest_trade(text):
+    assert "trade-and-livelihoods" in suggested(text)
+
+
 def test_arabic_letters_typed_for_persian_ones_still_match():
     assert "polio-eradication" in suggested("پوليو")  # Arabic ي instead of Persian ی
 
