@@ -37,11 +37,16 @@ def local(when: datetime, zone: str) -> datetime:
     return when.astimezone(ZoneInfo(zone))
 
 
-def both_local(when: datetime) -> str:
-    """'Mon 23 Nov 14:30 PKT · 14:00 AFT' (the Afghan date is added when it differs)."""
+def both_local(when: datetime, *, dated: bool = False) -> str:
+    """'Mon 23 Nov 14:30 PKT · 14:00 AFT' (the Afghan date is added when it differs).
+
+    dated: '23 Nov 2026 14:30 PKT · 14:00 AFT', with the year rather than the weekday, for when something
+    happened (a change, a comment, a log-in) rather than when it is planned.
+    """
     pk, af = local(when, "Asia/Karachi"), local(when, "Asia/Kabul")
-    af_text = f"{af:%H:%M} AFT" if af.date() == pk.date() else f"{af:%a %d %b %H:%M} AFT"
-    return f"{pk:%a %d %b %H:%M} PKT · {af_text}"
+    day = "%d %b %Y" if dated else "%a %d %b"
+    af_text = f"{af:%H:%M} AFT" if af.date() == pk.date() else f"{af.strftime(day)} {af:%H:%M} AFT"
+    return f"{pk.strftime(day)} {pk:%H:%M} PKT · {af_text}"
 
 
 def check_future(when: datetime, now: datetime) -> None:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from planner import accounts
+from planner.timing import both_local
 from ui.calls import call
 from ui.session import GO_HOME, actor
 
@@ -49,7 +50,8 @@ if sessions.ok:
         left, right = st.columns([4, 1])
         label = "this browser" if row.current else "another browser"
         left.markdown(
-            f"**{label}** · since {row.created_at:%d %b %Y %H:%M} UTC · last active {row.last_seen_at:%H:%M} UTC"
+            f"**{label}** · since {both_local(row.created_at, dated=True)} · "
+            f"last active {both_local(row.last_seen_at, dated=True)}"
         )
         ended = not row.current and right.button("End", key=f"account.end.{row.id}")
         if ended and call(accounts.end_my_session, session_id=row.id).ok:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from planner import review
+from planner.timing import both_local
 from ui.calls import call
 from ui.campaign_picker import CURRENT, PICKER
 from ui.text import plain
@@ -22,7 +23,7 @@ for item in items:
     with st.container(border=True):
         info, action = st.columns([5, 1])
         info.markdown(f"**{plain(item.title)}** :{colour}-badge[{label}]")
-        info.caption(f"{plain(item.campaign_name)} · changed {item.updated_at:%d %b %Y %H:%M} UTC")
+        info.caption(f"{plain(item.campaign_name)} · changed {both_local(item.updated_at, dated=True)}")
         if item.last_comment:
             info.markdown(f"> {plain(item.last_comment)}")
         if action.button("Open", key=f"inbox.open.{item.id}", width="stretch"):

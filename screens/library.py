@@ -7,6 +7,7 @@ from planner.languages import Language
 from planner.models import MessageStatus
 from planner.text import platforms
 from planner.themes import catalog
+from planner.timing import both_local
 from ui import filters, labels, pager
 from ui.calls import call
 from ui.campaign_picker import CURRENT, PICKER
@@ -52,7 +53,7 @@ for summary in found:
             f"{plain(summary.campaign_name)} · "
             f"{', '.join(platforms().variant(p).label for p in summary.platforms) or 'no variants'} · "
             f"{', '.join(Language(code).english for code in summary.languages)} · "
-            f"changed {summary.updated_at:%d %b %Y %H:%M} UTC"
+            f"changed {both_local(summary.updated_at, dated=True)}"
         )
         if summary.themes:
             info.caption(

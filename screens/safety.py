@@ -3,6 +3,7 @@
 import streamlit as st
 
 from planner import review
+from planner.timing import both_local
 from planner.wording import count
 from ui.calls import call
 from ui.text import plain
@@ -19,7 +20,7 @@ st.caption(
 state = call(review.pause_state, readonly=True).value
 if state and state.paused:
     st.error(
-        f"The team is paused since {state.since:%d %b %Y %H:%M} UTC: {plain(state.reason)}",
+        f"The team is paused since {both_local(state.since, dated=True)}: {plain(state.reason)}",
         icon=":material/pause_circle:",
     )
     if st.button("End the pause", key="safety.resume", icon=":material/play_arrow:"):

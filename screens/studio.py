@@ -7,6 +7,7 @@ from planner.languages import Language
 from planner.models import CampaignStatus
 from planner.policy import Action, allows
 from planner.text import platforms
+from planner.timing import both_local
 from planner.wording import count
 from ui import labels, review_view, studio
 from ui.calls import call
@@ -52,7 +53,8 @@ if message is None:
     st.stop()
 
 st.caption(
-    f"{labels.status(message.status)} · by {plain(message.author)} · changed {message.updated_at:%d %b %Y %H:%M} UTC"
+    f"{labels.status(message.status)} · by {plain(message.author)} · "
+    f"changed {both_local(message.updated_at, dated=True)}"
 )
 studio.review_status(message, editable)
 with st.expander("The message: idea, themes, messenger, sources and consent", icon=":material/description:"):

@@ -11,6 +11,7 @@ from planner.languages import Language
 from planner.models import MessageStatus
 from planner.review import FindingRead, ReviewRead
 from planner.text import platforms
+from planner.timing import both_local
 from ui.calls import call
 from ui.text import plain
 
@@ -97,7 +98,7 @@ def comments(view: ReviewRead, *, can_comment: bool) -> None:
     for comment in view.comments:
         kind = "" if comment.kind == "comment" else f" · {comment.kind.replace('_', ' ')}"
         with st.chat_message("user", avatar=":material/person:"):
-            st.markdown(f"**{plain(comment.author)}**{kind} · {comment.created_at:%d %b %H:%M} UTC")
+            st.markdown(f"**{plain(comment.author)}**{kind} · {both_local(comment.created_at, dated=True)}")
             st.markdown(plain(comment.body))
     if not view.comments:
         st.caption("No comments yet.")
@@ -121,7 +122,7 @@ def history(message_id: int) -> None:
     st.dataframe(
         [
             {
-                "When (UTC)": e["when"].strftime("%d %b %Y %H:%M"),
+                "When": both_local(e["when"], dated=True),
                 "Who": e["who"],
                 "What": e["what"].replace("_", " "),
                 "Content": e["content"],

@@ -8,6 +8,7 @@ from planner import accounts, db, review, schema
 from planner.config import settings
 from planner.errors import AuthenticationFailed, SessionExpired
 from planner.policy import Actor
+from planner.timing import both_local
 from ui.text import plain
 
 TOKEN = "auth.token"  # noqa: S105 - a session_state key, not a secret
@@ -111,7 +112,7 @@ def crisis_banner() -> None:
         state = review.pause_state(s, actor=actor(), now=db.utcnow())
     if state.paused:
         st.error(
-            f"Crisis pause since {state.since:%d %b %Y %H:%M} UTC — nothing is published. "
+            f"Crisis pause since {both_local(state.since, dated=True)} — nothing is published. "
             f"Reason: {plain(state.reason)}",
             icon=":material/pause_circle:",
         )

@@ -15,6 +15,7 @@ from planner.messages import MessageRead, VariantRead
 from planner.plans import CampaignPlan
 from planner.text import measure, platforms
 from planner.themes import catalog
+from planner.timing import both_local
 from planner.wording import count
 from ui import editor
 from ui.calls import call
@@ -406,10 +407,7 @@ def history(message: MessageRead) -> None:
     )
     saved = subjects[subject]
     st.dataframe(
-        [
-            {"Version": r.number, "Saved by": r.author, "When (UTC)": r.created_at.strftime("%d %b %Y %H:%M")}
-            for r in saved
-        ],
+        [{"Version": r.number, "Saved by": r.author, "When": both_local(r.created_at, dated=True)} for r in saved],
         hide_index=True,
         placeholder="—",
         width="stretch",

@@ -4,7 +4,8 @@ import pytest
 from sqlmodel import select
 
 from planner import db
-from planner.models import Message, MessageStatus
+from planner.models import Message, MessageStatus, Team
+from planner.timing import both_local
 from tests.pages.conftest import log_in, new_app, texts
 
 TITLE = "Verses for both cities"  # a demo draft
@@ -79,6 +80,9 @@ def test_the_crisis_banner_shows_on_every_page_when_paused(app_db):
     viewer = log_in(new_app(), "viewer")
     assert "Crisis pause" in texts(viewer)
     assert "Attack in Peshawar" in texts(viewer)
+    with db.session(readonly=True) as s:
+        paused_at = s.exec(select(Team.paused_at).where(Team.paused_at.is_not(None))).one()
+    assert f"Crisis pause since {both_local(paused_at, dated=True)} — " in texts(viewer)  # both local times
 
 
 def test_a_reviewer_deciding_a_moment_too_late_is_told_and_gets_their_comment_back(app_db):

@@ -29,6 +29,12 @@ def test_both_local_times_show_the_half_hour_and_the_date_change():
     assert both_local(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)) == "Mon 23 Nov 14:00 PKT · 13:30 AFT"
 
 
+def test_when_something_happened_shows_both_local_times_with_the_year():
+    assert both_local(datetime(2026, 11, 23, 9, 0, tzinfo=UTC), dated=True) == "23 Nov 2026 14:00 PKT · 13:30 AFT"
+    new_year = datetime(2026, 12, 31, 19, 15, tzinfo=UTC)
+    assert both_local(new_year, dated=True) == "01 Jan 2027 00:15 PKT · 31 Dec 2026 23:45 AFT"
+
+
 def test_past_and_naive_times_are_refused():
     with pytest.raises(ValidationFailed, match="passed"):
         check_future(NOW - timedelta(minutes=1), NOW)
