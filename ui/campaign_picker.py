@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import campaigns
+from planner.models import CampaignStatus
 from planner.plans import CampaignPlan
 from ui import labels
 from ui.calls import call
@@ -29,13 +30,14 @@ def pick() -> int | None:
         st.page_link("screens/campaigns.py", label="Go to Campaigns", icon=":material/campaign:")
         return None
     names = {choice.id: f"{choice.name} · {labels.status(choice.status)}" for choice in listed.value}
-    current = st.session_state.get(CURRENT)
     ids = list(names)
+    current = st.session_state.get(CURRENT)
+    if current not in ids:  # nothing chosen yet in this tab: what is running now, else the newest
+        running = [choice.id for choice in listed.value if choice.status == CampaignStatus.ACTIVE]
+        current = running[0] if running else ids[0]
     if st.session_state.get(PICKER) not in ids:
         st.session_state.pop(PICKER, None)
-    chosen = st.selectbox(
-        "Campaign", ids, index=ids.index(current) if current in ids else 0, format_func=names.get, key=PICKER
-    )
+    chosen = st.selectbox("Campaign", ids, index=ids.index(current), format_func=names.get, key=PICKER)
     st.session_state[CURRENT] = chosen
     return chosen
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from planner import accounts, campaigns, db
@@ -111,6 +112,19 @@ def test_the_overview_shows_the_plan_and_kpis_of_the_chosen_campaign(app_db):
     shown = texts(at)
     assert "KPIs and progress" in shown and "Goal" in shown
     assert not [b for b in at.button if b.key and b.key.startswith("overview.status")]  # viewers cannot change it
+
+
+@pytest.mark.parametrize("page", ["screens/campaign.py", "screens/results.py"])
+def test_with_no_campaign_chosen_yet_the_pages_open_on_the_one_running_now(app_db, page):
+    """Newest start first put next July's campaign (still being planned) first: not where results go."""
+    at = log_in(new_app(), "facilitator")
+    at.switch_page(page).run()
+    assert not at.exception
+    with db.session(readonly=True) as s:
+        shown = s.get(Campaign, at.selectbox(key="campaign.picker").value)
+        newest = s.exec(select(Campaign).order_by(Campaign.start_date.desc())).first()
+    assert shown.status == CampaignStatus.ACTIVE
+    assert newest.status == CampaignStatus.PLANNING  # the demo still has a newer campaign in planning
 
 
 def test_the_campaign_list_shows_twenty_at_a_time_and_says_where_the_reader_is(app_db):
