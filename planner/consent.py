@@ -246,10 +246,15 @@ def cites(message_reference: str, document_key: str) -> bool:
     )
 
 
+def cites_any(message_reference: str, document_keys: list[str]) -> bool:
+    """Whether a message's consent reference names any of these documents (references_on_file's keys)."""
+    return any(cites(message_reference, key) for key in document_keys)
+
+
 def on_file(session: Session, *, actor: Actor, now: datetime, reference: str) -> bool:
     """Whether a signed document is on file for a consent reference: all a drafter or reviewer learns."""
     actor = require(session, actor, Action.VIEW_MESSAGES, now=now)
-    return any(cites(reference, key) for key in references_on_file(session, actor.team_id))
+    return cites_any(reference, references_on_file(session, actor.team_id))
 
 
 def references_on_file(session: Session, team_id: int) -> list[str]:
@@ -303,5 +308,5 @@ def missing_forms(session: Session, *, actor: Actor, now: datetime) -> list[Miss
             written_by=names.get(author, "—"),
         )
         for message_id, title, campaign, status, reference, author in rows
-        if not any(cites(reference, key) for key in keys)
+        if not cites_any(reference, keys)
     ]

@@ -307,7 +307,7 @@ def schedulable(session: Session, *, actor: Actor, now: datetime, campaign_id: i
             channels=[c for c in channels if c.platform == variant.platform and c.active],
             consent_reference=message.consent_reference,
             consent_form_on_file=not message.consent_reference.strip()
-            or any(consent.cites(message.consent_reference, key) for key in held),
+            or consent.cites_any(message.consent_reference, held),
         )
         for variant, message, campaign_name in session.exec(query).all()
     ]

@@ -409,7 +409,7 @@ UNGUARDED |= {"results.check_result"}  # pure: the rules of an entry, no databas
 # The chain itself (written inside checked services, verified by the CLI) and pure wording:
 UNGUARDED |= {"audit.record", "audit.event_hash", "audit.verify"}
 UNGUARDED |= {"audit.action_label", "audit.subject_label", "audit.describe_details"}
-UNGUARDED |= {"consent.sniff", "consent.reference_key", "consent.cites"}  # pure
+UNGUARDED |= {"consent.sniff", "consent.reference_key", "consent.cites", "consent.cites_any"}  # pure
 UNGUARDED |= {"consent.delete_documents_about"}  # inside members.erase_personal_data
 UNGUARDED |= {"consent.references_on_file"}  # inside posts.schedulable, on_file and missing_forms
 # The trusted path under dashboard/stamp, the report and the benchmark; pure helpers:
