@@ -55,12 +55,13 @@ def _drop_cached_libraries() -> int | None:
     """Ask the kernel to drop its cached pages of the installed libraries; how many files, None where it cannot.
 
     The serving process's memory counts the pages of libraries it maps, and how many it maps depends on how
-    those pages came into the page cache: Linux (6.18 with ext4 here) keeps a file that pip has just written
-    in large pieces and maps a whole piece at a time, so a fresh installation measured 36 MB more than the
-    same files read back from disk (324 against 288 MB: same code, same database). Dropping them first
-    measures every installation as a server finds its libraries after the machine restarts, whenever pip
-    ran. The kernel keeps pages some process maps, which is why this process loads none of these libraries
-    and `python -m planner bench`, which has, becomes this process by exec rather than starting it.
+    those pages came into the page cache: on Linux 6.18 with ext4 here, a fresh installation measured 36 MB
+    more than the same files read back from disk (324 against 288 MB: same code, same database; our reading
+    is that a file pip has just written stays cached in large pieces and a fault maps a whole piece).
+    Dropping them first measures every installation as a server finds its libraries after the machine
+    restarts, whenever pip ran. The kernel keeps pages some process maps, which is why this process loads
+    none of these libraries and `python -m planner bench`, which has, becomes this process by exec rather
+    than starting it.
     """
     if not hasattr(os, "posix_fadvise"):
         return None
